@@ -1,0 +1,1 @@
+"""What every welcomedesk service shares: vocabulary, directory, region and settings."""

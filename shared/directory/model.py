@@ -1,0 +1,117 @@
+"""Directory entries as validated values; the YAML format of the product brief."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+from babel import localedata
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    EmailStr,
+    Field,
+    model_validator,
+)
+
+from shared.vocabulary import REQUESTER_TYPES, TOPICS
+
+
+def _language_code(code: str) -> str:
+    code = code.strip().lower()
+    if len(code) != 2 or not code.isalpha() or not localedata.exists(code):
+        raise ValueError(f"{code!r} is not an ISO 639-1 language code")
+    return code
+
+
+def _topic(code: str) -> str:
+    if code not in TOPICS:
+        raise ValueError(f"{code!r} is not a topic (one of {', '.join(TOPICS)})")
+    return code
+
+
+def _requester_type(code: str) -> str:
+    if code not in REQUESTER_TYPES:
+        raise ValueError(f"{code!r} is not a target group (worker or employer)")
+    return code
+
+
+LanguageCode = Annotated[str, AfterValidator(_language_code)]
+TopicCode = Annotated[str, AfterValidator(_topic)]
+TargetGroup = Annotated[str, AfterValidator(_requester_type)]
+Identifier = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][\w.-]*$")]
+
+
+class _Entry(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class Absence(_Entry):
+    start: dt.date = Field(alias="from")
+    end: dt.date = Field(alias="to")
+
+    @model_validator(mode="after")
+    def _ends_after_start(self) -> Absence:
+        if self.end < self.start:
+            raise ValueError(f"absence ends ({self.end}) before it starts ({self.start})")
+        return self
+
+    def covers(self, day: dt.date) -> bool:
+        return self.start <= day <= self.end
+
+
+class Site(_Entry):
+    code: Identifier
+    name: str = Field(min_length=1)
+    team_email: EmailStr
+    districts: tuple[str, ...] = ()
+
+
+class Manager(_Entry):
+    id: Identifier
+    name: str = Field(min_length=1)
+    email: EmailStr
+    site: str
+    languages: tuple[LanguageCode, ...] = Field(min_length=1)
+    topics: tuple[TopicCode, ...] = ()
+    capacity: int = Field(ge=0)
+    active: bool = True
+    absences: tuple[Absence, ...] = ()
+    open_cases: int = Field(default=0, ge=0)
+
+    def absent_on(self, day: dt.date) -> Absence | None:
+        return next((a for a in self.absences if a.covers(day)), None)
+
+    @property
+    def generalist(self) -> bool:
+        return not self.topics
+
+
+class Partner(_Entry):
+    id: Identifier
+    name: str = Field(min_length=1)
+    email: EmailStr
+    topics: tuple[TopicCode, ...] = Field(min_length=1)
+    target_groups: tuple[TargetGroup, ...] = Field(min_length=1)
+    languages: tuple[LanguageCode, ...] = ()
+    districts: tuple[str, ...] = ()
+    auto_refer: bool = False
+
+    def covers(self, district: str | None) -> bool:
+        """A partner with no districts covers the whole region."""
+        return not self.districts or (district is not None and district in self.districts)
+
+
+class Directory(_Entry):
+    sites: tuple[Site, ...] = Field(min_length=1)
+    managers: tuple[Manager, ...] = ()
+    partners: tuple[Partner, ...] = ()
+
+    def site_of_district(self, district: str | None) -> str | None:
+        if district is None:
+            return None
+        return next((s.code for s in self.sites if district in s.districts), None)
+
+    def site(self, code: str) -> Site | None:
+        return next((s for s in self.sites if s.code == code), None)
