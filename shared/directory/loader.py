@@ -156,8 +156,10 @@ def _message(err: Any) -> str:
         return "unknown field"
     if err["type"] == "missing":
         return "required field is missing"
-    if "input" in err and err["type"] not in ("value_error",) and not isinstance(
-        err["input"], dict | list
+    if (
+        "input" in err
+        and err["type"] not in ("value_error",)
+        and not isinstance(err["input"], dict | list)
     ):
         msg += f" (got {err['input']!r})"
     return msg

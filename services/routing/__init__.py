@@ -1,0 +1,1 @@
+"""The routing service: understands each enquiry and picks site, manager and partners."""

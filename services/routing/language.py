@@ -1,0 +1,76 @@
+"""Which language an enquiry is written in, among the region's languages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+from lingua import IsoCode639_1, Language, LanguageDetector, LanguageDetectorBuilder
+
+from shared.vocabulary import REGION_LANGUAGES
+
+# Long messages say what language they are in within their first lines; reading
+# more only costs time.
+SAMPLE_CHARS = 400
+# Below this, lingua's low-accuracy mode (trigrams only) guesses too often.
+SHORT_TEXT = 120
+
+
+@dataclass(frozen=True)
+class LanguageReading:
+    code: str
+    how: str  # "declared", "detected", "script" or "default"
+
+
+def _script_language(text: str) -> str | None:
+    """Languages that are alone in their script among the region's languages."""
+    han = deva = letters = 0
+    for ch in text:
+        if ch.isalpha():
+            letters += 1
+            if "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf":
+                han += 1
+            elif "\u0900" <= ch <= "\u097f":
+                deva += 1
+    if letters == 0:
+        return None
+    if han / letters > 0.3:
+        return "zh"
+    if deva / letters > 0.5:
+        return "hi"
+    return None
+
+
+class LanguageIdentifier:
+    """lingua limited to the region's languages; models load on first use."""
+
+    def __init__(self, languages: tuple[str, ...] = REGION_LANGUAGES, default: str = "en") -> None:
+        self._languages = [
+            Language.from_iso_code_639_1(getattr(IsoCode639_1, code.upper())) for code in languages
+        ]
+        self.default = default
+
+    @cached_property
+    def _fast(self) -> LanguageDetector:
+        return (
+            LanguageDetectorBuilder.from_languages(*self._languages)
+            .with_low_accuracy_mode()
+            .build()
+        )
+
+    @cached_property
+    def _precise(self) -> LanguageDetector:
+        return LanguageDetectorBuilder.from_languages(*self._languages).build()
+
+    def detect(self, text: str, declared: str | None = None) -> LanguageReading:
+        if declared:
+            return LanguageReading(declared, "declared")
+        sample = text[:SAMPLE_CHARS]
+        by_script = _script_language(sample)
+        if by_script:
+            return LanguageReading(by_script, "script")
+        detector = self._precise if len(sample) < SHORT_TEXT else self._fast
+        found = detector.detect_language_of(sample)
+        if found is None:
+            return LanguageReading(self.default, "default")
+        return LanguageReading(found.iso_code_639_1.name.lower(), "detected")

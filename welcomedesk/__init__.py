@@ -1,0 +1,1 @@
+"""The `welcomedesk` command: the administrator's and operator's tools."""

@@ -1,0 +1,5 @@
+import sys
+
+from welcomedesk.cli import main
+
+sys.exit(main())
