@@ -11,6 +11,7 @@ from pathlib import Path
 import yaml
 
 from shared.text import fold_name
+from shared.yamlfile import parse_yaml
 
 _POSTAL_CODE = re.compile(r"^\d{5}$")
 
@@ -24,6 +25,7 @@ class Region:
     postal_codes: Mapping[str, str]  # five-digit code -> district
     towns: Mapping[str, str]  # folded town name -> district
     town_names: Mapping[str, str]  # folded town name -> the name as written in the data
+    common_words: frozenset[str] = frozenset()  # folded town names that are also plain words
 
     @property
     def districts(self) -> frozenset[str]:
@@ -56,7 +58,7 @@ class Region:
                 folded = fold_name(spelling)
                 towns.setdefault(folded, district)
                 names.setdefault(folded, spelling)
-        return Region(self.postal_codes, towns, names)
+        return Region(self.postal_codes, towns, names, self.common_words)
 
 
 def parse_region(data: object, source: str) -> Region:
@@ -65,6 +67,7 @@ def parse_region(data: object, source: str) -> Region:
     codes: dict[str, str] = {}
     towns: dict[str, str] = {}
     names: dict[str, str] = {}
+    common: set[str] = set()
     for district, entry in data["districts"].items():
         where = f"{source}: districts.{district}"
         if not isinstance(entry, dict):
@@ -84,7 +87,11 @@ def parse_region(data: object, source: str) -> Region:
                 raise RegionDataError(f"{where}.towns: empty town name")
             towns.setdefault(folded, str(district))
             names.setdefault(folded, str(raw))
-    return Region(codes, towns, names)
+        for raw in entry.get("common_words") or []:
+            if fold_name(str(raw)) not in towns:
+                raise RegionDataError(f"{where}.common_words: {raw!r} is not one of its towns")
+            common.add(fold_name(str(raw)))
+    return Region(codes, towns, names, frozenset(common))
 
 
 def load_region(path: Path | None = None) -> Region:
@@ -96,7 +103,7 @@ def load_region(path: Path | None = None) -> Region:
         source = str(path)
         text = path.read_text(encoding="utf-8")
     try:
-        data = yaml.safe_load(text)
+        data = parse_yaml(text)
     except yaml.YAMLError as exc:
         raise RegionDataError(f"{source}: not valid YAML: {exc}") from exc
     return parse_region(data, source)

@@ -14,18 +14,18 @@ from importlib import resources
 from typing import Any, Literal
 
 import ahocorasick
-import yaml
 
 from shared.text import fold
+from shared.yamlfile import parse_yaml
 
-CueKind = Literal["topic", "requester", "place"]
+CueKind = Literal["topic", "requester", "place", "context"]
 TIER_WEIGHTS: Mapping[str, float] = {"strong": 3.0, "medium": 2.0, "weak": 1.0}
 
 
 @dataclass(frozen=True, slots=True)
 class Cue:
     kind: CueKind
-    label: str  # topic code, requester type or district
+    label: str  # topic code, requester type, district or place context
     weight: float
     key: str  # folded form looked for
     infix: bool  # may start inside a word (compounds, clitics, scripts without spaces)
@@ -80,10 +80,11 @@ def parse_lexicon(data: Mapping[str, Any], source: str) -> list[Cue]:
         ("topics", "topic"),
         ("requester", "requester"),
         ("places", "place"),
+        ("place_context", "context"),
     )
     for section, kind in sections:
         for label, value in (data.get(section) or {}).items():
-            if kind == "place" and isinstance(value, list):
+            if kind in ("place", "context") and isinstance(value, list):
                 value = {"strong": value}
             for raw, weight in _tiers(value):
                 cue = make_cue(raw, kind, str(label), weight, source)
@@ -97,7 +98,7 @@ def shipped_lexicons() -> list[Cue]:
     cues: list[Cue] = []
     for entry in sorted(folder.iterdir(), key=lambda e: e.name):
         if entry.name.endswith(".yaml"):
-            data = yaml.safe_load(entry.read_text(encoding="utf-8")) or {}
+            data = parse_yaml(entry.read_text(encoding="utf-8")) or {}
             cues.extend(parse_lexicon(data, entry.name.removesuffix(".yaml")))
     return cues
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from services.routing.cues import Hit
 
 # How the evidence is weighed; set from our own written examples, not from any test set.
 SUBJECT_BOOST = 1.5  # a subject line names what the enquiry is about
+QUESTION_BOOST = 1.3  # what people ask about weighs more than their background
 MIN_PRIMARY = 2.0  # less than one clear hint is not enough to tell: triage ("other")
 MIN_SECONDARY = 3.0  # a second topic needs one strong cue or two clear ones
 SECONDARY_SHARE = 0.4  # ... and a fair share of the primary topic's evidence
@@ -24,9 +25,14 @@ class TopicReading:
 
 
 def score_topics(
-    subject_hits: Iterable[Hit], message_hits: Iterable[Hit]
+    subject_hits: Iterable[Hit],
+    message_hits: Iterable[Hit],
+    questions: Sequence[tuple[int, int]] = (),
 ) -> tuple[dict[str, float], dict[str, list[Hit]]]:
-    """Evidence per topic: each word counts once, with its strongest cue."""
+    """Evidence per topic: each word counts once, with its strongest cue.
+
+    `questions` are the spans of the message's questions.
+    """
     best: dict[tuple[str, str, int], tuple[float, Hit]] = {}
     for part, hits, boost in (("s", subject_hits, SUBJECT_BOOST), ("m", message_hits, 1.0)):
         for hit in hits:
@@ -34,6 +40,8 @@ def score_topics(
                 continue
             slot = (hit.cue.label, part, hit.start)
             weight = hit.cue.weight * boost
+            if part == "m" and any(a <= hit.start < b for a, b in questions):
+                weight *= QUESTION_BOOST
             if slot not in best or best[slot][0] < weight:
                 best[slot] = (weight, hit)
     # The same cue repeated adds nothing beyond its first mention.
@@ -54,9 +62,13 @@ def score_topics(
 
 
 def read_topics(
-    subject_hits: Iterable[Hit], message_hits: Iterable[Hit], *, requester_type: str
+    subject_hits: Iterable[Hit],
+    message_hits: Iterable[Hit],
+    *,
+    requester_type: str,
+    questions: Sequence[tuple[int, int]] = (),
 ) -> TopicReading:
-    scores, evidence = score_topics(subject_hits, message_hits)
+    scores, evidence = score_topics(subject_hits, message_hits, questions)
     if requester_type == "employer":
         scores["employer_hiring"] = scores.get("employer_hiring", 0.0) + EMPLOYER_BONUS
     other = scores.pop("other", 0.0)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
@@ -17,6 +18,17 @@ from shared.text import fold
 from shared.vocabulary import TOPIC_LABELS
 
 MAX_QUOTED_CUES = 4
+_SENTENCE = re.compile(r"[^.!?;\n。！？؟]+[.!?;\n。！？؟]*")
+_QUESTION_MARKS = frozenset("?？؟")
+
+
+def question_spans(text: str) -> list[tuple[int, int]]:
+    """Where the text asks something: sentences ending in a question mark."""
+    return [
+        (m.start(), m.end())
+        for m in _SENTENCE.finditer(text)
+        if _QUESTION_MARKS.intersection(m.group(0)[-3:])
+    ]
 
 
 @dataclass(frozen=True)
@@ -84,7 +96,12 @@ class Reader:
             said = ": " + _quoted(requester.evidence, texts)
         reasons.append(f"{requester.requester_type}, {requester.how}{said}")
 
-        topics = read_topics(subject_hits, message_hits, requester_type=requester.requester_type)
+        topics = read_topics(
+            subject_hits,
+            message_hits,
+            requester_type=requester.requester_type,
+            questions=question_spans(folded_message),
+        )
         for topic in topics.topics:
             hits = topics.evidence.get(topic, ())
             if hits:
@@ -98,8 +115,9 @@ class Reader:
             fields,
             region=self._region,
             directory=self._directory,
+            original_text=message,
             folded_text=folded_message,
-            place_hits=[h for h in message_hits if h.cue.kind == "place"],
+            hits=message_hits,
         )
         reasons.extend(place.reasons)
         return Understanding(

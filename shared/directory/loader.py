@@ -11,9 +11,9 @@ import yaml
 from pydantic import ValidationError
 
 from shared.directory.model import Directory
+from shared.yamlfile import LOADER, parse_yaml
 
 Loc = tuple[int | str, ...]
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml: several times faster
 
 
 class DirectoryError(ValueError):
@@ -119,7 +119,7 @@ def parse_directory(
 ) -> Directory:
     """A validated directory; `districts` are the known district codes, if checked."""
     try:
-        data = yaml.load(text, Loader=_LOADER)
+        data = parse_yaml(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = f"{mark.line + 1}" if mark is not None else ""
@@ -139,7 +139,7 @@ def parse_directory(
             faults.append((loc, _message(err)))
     if faults:
         # Line numbers only when needed: a second parse costs as much as the first.
-        lines = _line_index(yaml.compose(text, Loader=_LOADER))
+        lines = _line_index(yaml.compose(text, Loader=LOADER))
         faults.sort(key=lambda f: _line_of(f[0], lines))
         raise DirectoryError(source, [f"{_where(loc, data, lines)}: {msg}" for loc, msg in faults])
     return directory
