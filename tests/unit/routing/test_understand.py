@@ -84,7 +84,7 @@ def test_reasons_come_in_a_fixed_order(engine: RoutingEngine) -> None:
     assert u.reasons[1].startswith("worker, writes as a person")
     assert u.reasons[2].startswith("topic recognition: mentions ")
     assert u.reasons[3:] == (
-        "district peine: Peine in the message",
+        "district peine: Peine (works there) in the message",
         "site braunschweig serves peine",
     )
 
