@@ -5,16 +5,21 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from services.routing.cues import Hit
+from services.routing.cues import TIER_WEIGHTS, Hit
 
-# How the evidence is weighed; set from our own written examples, not from any test set.
+# How the evidence is weighed; set on our own written examples, not on any test set.
 SUBJECT_BOOST = 1.5  # a subject line names what the enquiry is about
-QUESTION_BOOST = 1.3  # what people ask about weighs more than their background
+ASK_BOOST = 1.0  # what people ask about counts in full; what they tell about
+BACKGROUND = 0.6  # themselves ("I have B1") counts less, unless the cue is strong
 MIN_PRIMARY = 2.0  # less than one clear hint is not enough to tell: triage ("other")
-MIN_SECONDARY = 3.0  # a second topic needs one strong cue or two clear ones
-SECONDARY_SHARE = 0.4  # ... and a fair share of the primary topic's evidence
+MIN_SECONDARY = 4.0  # a second topic needs more than one strong cue
+SECONDARY_SHARE = 0.3  # ... and a fair share of the primary topic's evidence
 EMPLOYER_BONUS = 3.0  # a company writing is, first of all, hiring
 MAX_TOPICS = 3
+STRONG = TIER_WEIGHTS["strong"]
+
+# A company asking about visas, the labour market or applications asks about hiring.
+EMPLOYER_ABSORBS = ("labour_market", "job_application")
 
 
 @dataclass(frozen=True)
@@ -24,40 +29,50 @@ class TopicReading:
     evidence: Mapping[str, tuple[Hit, ...]]  # per topic, the hits that counted, strongest first
 
 
+def _inside(at: int, spans: Sequence[tuple[int, int]]) -> bool:
+    return any(a <= at < b for a, b in spans)
+
+
 def score_topics(
     subject_hits: Iterable[Hit],
     message_hits: Iterable[Hit],
-    questions: Sequence[tuple[int, int]] = (),
+    asks: Sequence[tuple[int, int]] = (),
 ) -> tuple[dict[str, float], dict[str, list[Hit]]]:
-    """Evidence per topic: each word counts once, with its strongest cue.
+    """Evidence per topic. `asks` are the spans of the message's questions and requests.
 
-    `questions` are the spans of the message's questions.
+    A word counts once, for the topic its strongest cue names (a word that names
+    two topics equally counts for both); a cue repeated adds nothing.
     """
-    best: dict[tuple[str, str, int], tuple[float, Hit]] = {}
-    for part, hits, boost in (("s", subject_hits, SUBJECT_BOOST), ("m", message_hits, 1.0)):
+    words: dict[tuple[str, int], list[tuple[float, Hit]]] = {}
+    for part, hits in (("s", subject_hits), ("m", message_hits)):
         for hit in hits:
             if hit.cue.kind != "topic":
                 continue
-            slot = (hit.cue.label, part, hit.start)
-            weight = hit.cue.weight * boost
-            if part == "m" and any(a <= hit.start < b for a, b in questions):
-                weight *= QUESTION_BOOST
-            if slot not in best or best[slot][0] < weight:
-                best[slot] = (weight, hit)
-    # The same cue repeated adds nothing beyond its first mention.
+            weight = hit.cue.weight
+            if part == "s":
+                weight *= SUBJECT_BOOST
+            elif _inside(hit.start, asks):
+                weight *= ASK_BOOST
+            elif weight < STRONG:
+                weight *= BACKGROUND
+            words.setdefault((part, hit.end), []).append((weight, hit))
     seen: dict[tuple[str, str], float] = {}
     evidence: dict[str, list[Hit]] = {}
-    for (topic, _part, _start), (weight, hit) in best.items():
-        key = (topic, hit.cue.key)
-        if seen.get(key, 0.0) >= weight:
-            continue
-        seen[key] = weight
-        evidence.setdefault(topic, []).append(hit)
+    for candidates in words.values():
+        top = max(w for w, _ in candidates)
+        for weight, hit in candidates:
+            if weight < top:
+                continue
+            key = (hit.cue.label, hit.cue.key)
+            if seen.get(key, 0.0) >= weight:
+                continue
+            seen[key] = weight
+            evidence.setdefault(hit.cue.label, []).append(hit)
     scores: dict[str, float] = {}
     for (topic, _key), weight in seen.items():
         scores[topic] = scores.get(topic, 0.0) + weight
-    for hits in evidence.values():
-        hits.sort(key=lambda h: -h.cue.weight)
+    for found in evidence.values():
+        found.sort(key=lambda h: -h.cue.weight)
     return scores, evidence
 
 
@@ -66,15 +81,20 @@ def read_topics(
     message_hits: Iterable[Hit],
     *,
     requester_type: str,
-    questions: Sequence[tuple[int, int]] = (),
+    asks: Sequence[tuple[int, int]] = (),
 ) -> TopicReading:
-    scores, evidence = score_topics(subject_hits, message_hits, questions)
+    scores, evidence = score_topics(subject_hits, message_hits, asks)
     if requester_type == "employer":
-        scores["employer_hiring"] = scores.get("employer_hiring", 0.0) + EMPLOYER_BONUS
+        hiring = scores.get("employer_hiring", 0.0) + EMPLOYER_BONUS
+        for topic in EMPLOYER_ABSORBS:
+            hiring += scores.pop(topic, 0.0)
+            evidence.setdefault("employer_hiring", []).extend(evidence.pop(topic, []))
+        scores["employer_hiring"] = hiring
+    frozen = {k: tuple(v) for k, v in evidence.items()}
     other = scores.pop("other", 0.0)
     ranked = sorted(scores.items(), key=lambda kv: -kv[1])
     if not ranked or ranked[0][1] < MIN_PRIMARY or other > ranked[0][1]:
-        return TopicReading(("other",), scores, {k: tuple(v) for k, v in evidence.items()})
+        return TopicReading(("other",), scores, frozen)
     top = ranked[0][1]
     topics = [ranked[0][0]]
     for topic, score in ranked[1:]:
@@ -82,4 +102,4 @@ def read_topics(
             break
         if score >= MIN_SECONDARY and score >= SECONDARY_SHARE * top:
             topics.append(topic)
-    return TopicReading(tuple(topics), scores, {k: tuple(v) for k, v in evidence.items()})
+    return TopicReading(tuple(topics), scores, frozen)

@@ -100,7 +100,7 @@ class Reader:
             subject_hits,
             message_hits,
             requester_type=requester.requester_type,
-            questions=question_spans(folded_message),
+            asks=question_spans(folded_message),
         )
         for topic in topics.topics:
             hits = topics.evidence.get(topic, ())
