@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -20,8 +21,13 @@ class LanguageReading:
     how: str  # "declared", "detected", "script" or "default"
 
 
+_HAN_OR_DEVANAGARI = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\u0900-\u097f]")
+
+
 def _script_language(text: str) -> str | None:
     """Languages that are alone in their script among the region's languages."""
+    if not _HAN_OR_DEVANAGARI.search(text):
+        return None
     han = deva = letters = 0
     for ch in text:
         if ch.isalpha():

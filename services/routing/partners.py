@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 
 from shared.directory import Partner
 
@@ -18,27 +17,56 @@ class Suggestion:
     reasons: tuple[str, ...]
 
 
+@dataclass(frozen=True)
+class _Fits:
+    """The partners fitting one topic and enquirer, ready to answer for any language."""
+
+    first: tuple[Partner, ...]  # the first few in order, whatever they speak
+    speakers: dict[str, tuple[Partner, ...]]  # the first few speakers of each language
+
+    @classmethod
+    def of(cls, partners: Iterable[Partner]) -> _Fits:
+        ordered = sorted(partners, key=lambda p: (not p.districts, p.id))
+        speakers: dict[str, list[Partner]] = {}
+        for partner in ordered:
+            for language in partner.languages:
+                found = speakers.setdefault(language, [])
+                if len(found) < MAX_SUGGESTIONS:
+                    found.append(partner)
+        first = tuple(ordered[: MAX_SUGGESTIONS * 2])
+        return cls(first, {k: tuple(v) for k, v in speakers.items()})
+
+    def best(self, language: str) -> tuple[Partner, ...]:
+        chosen = list(self.speakers.get(language, ()))
+        taken = {p.id for p in chosen}
+        chosen.extend(p for p in self.first if p.id not in taken)
+        return tuple(chosen[:MAX_SUGGESTIONS])
+
+
 class PartnerIndex:
-    """Partners by topic, so that a suggestion never scans the whole directory."""
+    """Partners by topic, target group and district, so a suggestion never scans them all."""
 
     def __init__(self, partners: Sequence[Partner]) -> None:
         self._by_topic: dict[str, list[Partner]] = {}
         for partner in partners:
             for topic in partner.topics:
                 self._by_topic.setdefault(topic, []).append(partner)
-        self.fitting = lru_cache(maxsize=4096)(self._fitting)
+        self._fits: dict[tuple[str, str, str | None], _Fits] = {}
 
-    def _fitting(
+    def fitting(
         self, topic: str, requester_type: str, district: str | None, language: str
     ) -> tuple[Partner, ...]:
-        """Partners for one topic: speakers of the language first, then local ones, then id."""
-        fits = [
-            p
-            for p in self._by_topic.get(topic, ())
-            if requester_type in p.target_groups and p.covers(district)
-        ]
-        fits.sort(key=lambda p: (language not in p.languages, not p.districts, p.id))
-        return tuple(fits[:MAX_SUGGESTIONS])
+        """The best few for one topic and enquirer: speakers of the language first,
+        then local partners before region-wide ones, then by id."""
+        key = (topic, requester_type, district)
+        fits = self._fits.get(key)
+        if fits is None:
+            fits = self._fits[key] = _Fits.of(
+                p
+                for p in self._by_topic.get(topic, ())
+                if requester_type in p.target_groups and p.covers(district)
+            )
+        return fits.best(language)
 
     def suggest(
         self,
@@ -55,7 +83,7 @@ class PartnerIndex:
             for partner in self.fitting(topic, requester_type, district, language):
                 if len(chosen) == MAX_SUGGESTIONS:
                     break
-                if partner not in chosen:
+                if all(partner.id != c.id for c in chosen):
                     chosen.append(partner)
                     speaks = f", speaks {language}" if language in partner.languages else ""
                     where = "region-wide" if not partner.districts else f"covers {district}"

@@ -7,7 +7,7 @@ then language (the enquiry's site before any other), then topic focus, then load
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from shared.directory import Manager
@@ -68,12 +68,16 @@ class Staffing:
                     self.by_language.setdefault(language, []).append(manager)
 
 
+_IDLE = Workload()
+
+
 def _load(manager: Manager, loads: Mapping[str, Workload]) -> Workload:
-    return loads.get(manager.id) or Workload()
+    return loads.get(manager.id) or _IDLE
 
 
-def _has_room(manager: Manager, loads: Mapping[str, Workload]) -> bool:
-    return _load(manager, loads).open_cases < manager.capacity
+def _with_room(managers: Iterable[Manager], loads: Mapping[str, Workload]) -> list[Manager]:
+    # The hot loop of a decision with a large directory: kept to one expression.
+    return [m for m in managers if (loads.get(m.id) or _IDLE).open_cases < m.capacity]
 
 
 def _rank(manager: Manager, loads: Mapping[str, Workload]) -> tuple[float, float, str]:
@@ -97,7 +101,7 @@ def _describe(manager: Manager, facts: CaseFacts, loads: Mapping[str, Workload])
 def choose_manager(
     facts: CaseFacts, staffing: Staffing, loads: Mapping[str, Workload]
 ) -> Assignment:
-    speakers = [m for m in staffing.by_language.get(facts.language, ()) if _has_room(m, loads)]
+    speakers = _with_room(staffing.by_language.get(facts.language, ()), loads)
     reasons: list[str] = []
 
     if facts.previous_manager is not None:
@@ -112,10 +116,10 @@ def choose_manager(
         )
 
     needs_interpreter = not speakers
-    pool = speakers or [m for m in staffing.present if _has_room(m, loads)]
+    pool = speakers or _with_room(staffing.present, loads)
     if not pool:
         reasons.append("nobody eligible: the case waits in the site's triage queue")
-        return _decided(None, False, reasons, facts, staffing, loads)
+        return _decided(None, needs_interpreter, reasons, facts, staffing, loads)
     if needs_interpreter:
         reasons.append(f"no eligible manager speaks {facts.language}: needs interpreter")
 
@@ -158,13 +162,12 @@ def _exclusions(
 ) -> tuple[tuple[Exclusion, ...], int]:
     """Why each other manager did not get the case, in the policy's order of checks."""
     listed: list[Exclusion] = []
-    more = 0
     chosen_rank = _rank(chosen, loads) if chosen else None
+    others = len(staffing.managers) - (1 if chosen else 0)
     for manager in staffing.managers:
-        if chosen is not None and manager.id == chosen.id:
-            continue
         if len(listed) == MAX_LISTED_EXCLUSIONS:
-            more += 1
+            break
+        if chosen is not None and manager.id == chosen.id:
             continue
         why = staffing.away.get(manager.id)
         if why is None:
@@ -190,4 +193,4 @@ def _exclusions(
             else:
                 why = "ranked lower"
         listed.append(Exclusion(manager.id, why))
-    return tuple(listed), more
+    return tuple(listed), others - len(listed)

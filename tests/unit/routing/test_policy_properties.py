@@ -109,11 +109,11 @@ def test_language_match_exactly_when_an_eligible_speaker_exists(
     result = choose_manager(facts, Staffing(team, DAY), loads)
     eligible = [m for m in team if _eligible(m, loads)]
     speakers = [m for m in eligible if facts.language in m.languages]
+    assert result.needs_interpreter is (not speakers)
     if eligible:
         assert result.manager is not None
     else:
         assert result.manager is None
-        assert result.needs_interpreter is False
         return
     chosen = next(m for m in team if m.id == result.manager)
     if speakers:
