@@ -13,7 +13,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from services.routing.partners import PartnerIndex, Suggestion
-from services.routing.policy import Assignment, CaseFacts, Staffing, Workload, choose_manager
+from services.routing.policy import (
+    Assignment,
+    CaseFacts,
+    LoadTable,
+    Staffing,
+    Workload,
+    choose_manager,
+)
 from services.routing.understand import Reader, Understanding
 from shared.directory import Directory
 from shared.enquiry import EnquiryFields
@@ -101,7 +108,10 @@ class Ledger:
     """Loads and enquirer history kept during one dry run: each assignment counts."""
 
     def __init__(self, directory: Directory) -> None:
-        self.loads = {m.id: Workload(open_cases=m.open_cases) for m in directory.managers}
+        self.loads = LoadTable(
+            directory.managers,
+            {m.id: Workload(open_cases=m.open_cases) for m in directory.managers},
+        )
         self._by_email: dict[str, str] = {}
         self._clock = 0.0
 
@@ -113,8 +123,6 @@ class Ledger:
         if manager is None:
             return
         self._clock += 1.0
-        work = self.loads.setdefault(manager, Workload())
-        work.open_cases += 1
-        work.last_assigned = self._clock
+        self.loads.assign(manager, self._clock)
         if email:
             self._by_email[email.lower()] = manager

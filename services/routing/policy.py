@@ -7,8 +7,11 @@ then language (the enquiry's site before any other), then topic focus, then load
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
 
 from shared.directory import Manager
 
@@ -44,40 +47,91 @@ class Assignment:
     excluded_more: int = 0  # exclusions beyond those listed
 
 
-@dataclass
 class Staffing:
-    """The directory's managers as they stand on one day: who is there, by language."""
+    """The directory's managers as they stand on one day, as arrays for fast selection."""
 
-    managers: Sequence[Manager]
-    day: dt.date
-    present: list[Manager] = field(init=False)
-    away: dict[str, str] = field(init=False)
-    by_language: dict[str, list[Manager]] = field(init=False)
-
-    def __post_init__(self) -> None:
-        self.present, self.away, self.by_language = [], {}, {}
-        for manager in self.managers:
-            absence = manager.absent_on(self.day)
+    def __init__(self, managers: Sequence[Manager], day: dt.date) -> None:
+        self.managers = managers
+        self.day = day
+        self.index = {m.id: i for i, m in enumerate(managers)}
+        self.away: dict[str, str] = {}
+        for manager in managers:
+            absence = manager.absent_on(day)
             if not manager.active:
                 self.away[manager.id] = "inactive"
             elif absence is not None:
                 self.away[manager.id] = f"absent until {absence.end.isoformat()}"
-            else:
-                self.present.append(manager)
-                for language in manager.languages:
-                    self.by_language.setdefault(language, []).append(manager)
+        size = len(managers)
+        self.present = np.array([m.id not in self.away for m in managers], dtype=bool)
+        self.capacity = np.array([m.capacity for m in managers], dtype=np.int64)
+        self._site_codes = {code: n for n, code in enumerate(sorted({m.site for m in managers}))}
+        self.site = np.array([self._site_codes[m.site] for m in managers], dtype=np.int64)
+        order = sorted(range(size), key=lambda i: managers[i].id)
+        self.id_rank = np.empty(size, dtype=np.int64)
+        self.id_rank[order] = np.arange(size)
+        self.speaks: dict[str, npt.NDArray[np.bool_]] = {}
+        self.focus: dict[str, npt.NDArray[np.bool_]] = {}
+        generalists = np.array([m.generalist for m in managers], dtype=bool)
+        for i, manager in enumerate(managers):
+            for language in manager.languages:
+                self.speaks.setdefault(language, np.zeros(size, dtype=bool))[i] = True
+            for topic in manager.topics:
+                self.focus.setdefault(topic, generalists.copy())[i] = True
+        self._generalists = generalists
+
+    def at_site(self, site: str | None) -> npt.NDArray[np.bool_] | None:
+        code = self._site_codes.get(site) if site is not None else None
+        return None if code is None else self.site == code
+
+    def speakers_of(self, language: str) -> npt.NDArray[np.bool_]:
+        return self.speaks.get(language, np.zeros(len(self.managers), dtype=bool))
+
+    def focused_on(self, topic: str) -> npt.NDArray[np.bool_]:
+        """Managers whose focus includes the topic; a generalist matches every topic."""
+        return self.focus.get(topic, self._generalists)
 
 
-_IDLE = Workload()
+class LoadTable(Mapping[str, Workload]):
+    """Open cases and last assignments of a directory's managers, in directory order."""
+
+    def __init__(
+        self, managers: Sequence[Manager], workloads: Mapping[str, Workload] | None = None
+    ) -> None:
+        self.managers = managers
+        self.index = {m.id: i for i, m in enumerate(managers)}
+        self.open = np.zeros(len(managers), dtype=np.int64)
+        self.last = np.full(len(managers), -np.inf)
+        for manager_id, work in (workloads or {}).items():
+            i = self.index.get(manager_id)
+            if i is not None:
+                self.open[i] = work.open_cases
+                self.last[i] = -np.inf if work.last_assigned is None else work.last_assigned
+
+    def __getitem__(self, manager_id: str) -> Workload:
+        i = self.index[manager_id]
+        last = float(self.last[i])
+        return Workload(int(self.open[i]), None if last == -np.inf else last)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.index)
+
+    def __len__(self) -> int:
+        return len(self.index)
+
+    def assign(self, manager_id: str, clock: float) -> None:
+        i = self.index[manager_id]
+        self.open[i] += 1
+        self.last[i] = clock
+
+
+def _table(staffing: Staffing, loads: Mapping[str, Workload]) -> LoadTable:
+    if isinstance(loads, LoadTable) and loads.managers is staffing.managers:
+        return loads
+    return LoadTable(staffing.managers, loads)
 
 
 def _load(manager: Manager, loads: Mapping[str, Workload]) -> Workload:
-    return loads.get(manager.id) or _IDLE
-
-
-def _with_room(managers: Iterable[Manager], loads: Mapping[str, Workload]) -> list[Manager]:
-    # The hot loop of a decision with a large directory: kept to one expression.
-    return [m for m in managers if (loads.get(m.id) or _IDLE).open_cases < m.capacity]
+    return loads.get(manager.id) or Workload()
 
 
 def _rank(manager: Manager, loads: Mapping[str, Workload]) -> tuple[float, float, str]:
@@ -85,6 +139,17 @@ def _rank(manager: Manager, loads: Mapping[str, Workload]) -> tuple[float, float
     work = _load(manager, loads)
     last = float("-inf") if work.last_assigned is None else work.last_assigned
     return (work.open_cases / manager.capacity, last, manager.id)
+
+
+def _best(candidates: npt.NDArray[np.bool_], staffing: Staffing, table: LoadTable) -> int:
+    """Index of the best candidate: lowest load ratio, longest since last assignment, id."""
+    idx = np.flatnonzero(candidates)
+    ratio = table.open[idx] / staffing.capacity[idx]
+    idx = idx[ratio == ratio.min()]
+    if len(idx) > 1:
+        last = table.last[idx]
+        idx = idx[last == last.min()]
+    return int(idx[np.argmin(staffing.id_rank[idx])])
 
 
 def _describe(manager: Manager, facts: CaseFacts, loads: Mapping[str, Workload]) -> str:
@@ -101,30 +166,34 @@ def _describe(manager: Manager, facts: CaseFacts, loads: Mapping[str, Workload])
 def choose_manager(
     facts: CaseFacts, staffing: Staffing, loads: Mapping[str, Workload]
 ) -> Assignment:
-    speakers = _with_room(staffing.by_language.get(facts.language, ()), loads)
+    table = _table(staffing, loads)
+    room = staffing.present & (table.open < staffing.capacity)
+    speakers = room & staffing.speakers_of(facts.language)
     reasons: list[str] = []
 
     if facts.previous_manager is not None:
-        again = next((m for m in speakers if m.id == facts.previous_manager), None)
-        if again is not None:
+        i = staffing.index.get(facts.previous_manager)
+        if i is not None and speakers[i]:
+            again = staffing.managers[i]
             reasons.append(f"continuity: this enquirer's earlier case is with {again.id}")
-            reasons.append(_describe(again, facts, loads))
-            return _decided(again, False, reasons, facts, staffing, loads)
+            reasons.append(_describe(again, facts, table))
+            return _decided(again, False, reasons, facts, staffing, table)
         reasons.append(
             f"continuity: earlier manager {facts.previous_manager} is not eligible "
             f"or does not speak {facts.language}"
         )
 
-    needs_interpreter = not speakers
-    pool = speakers or _with_room(staffing.present, loads)
-    if not pool:
+    needs_interpreter = not speakers.any()
+    pool = room if needs_interpreter else speakers
+    if not pool.any():
         reasons.append("nobody eligible: the case waits in the site's triage queue")
-        return _decided(None, needs_interpreter, reasons, facts, staffing, loads)
+        return _decided(None, needs_interpreter, reasons, facts, staffing, table)
     if needs_interpreter:
         reasons.append(f"no eligible manager speaks {facts.language}: needs interpreter")
 
-    tier = [m for m in pool if m.site == facts.site]
-    if not tier:
+    at_site = staffing.at_site(facts.site)
+    tier = pool & at_site if at_site is not None else pool
+    if not tier.any():
         tier = pool
         if facts.site is not None and not needs_interpreter:
             reasons.append(
@@ -133,10 +202,10 @@ def choose_manager(
             )
         elif facts.site is not None:
             reasons.append(f"nobody eligible at {facts.site}: another site's manager")
-    focus = [m for m in tier if m.generalist or facts.primary_topic in m.topics] or tier
-    chosen = min(focus, key=lambda m: _rank(m, loads))
-    reasons.append(_describe(chosen, facts, loads))
-    return _decided(chosen, needs_interpreter, reasons, facts, staffing, loads)
+    focus = tier & staffing.focused_on(facts.primary_topic)
+    chosen = staffing.managers[_best(focus if focus.any() else tier, staffing, table)]
+    reasons.append(_describe(chosen, facts, table))
+    return _decided(chosen, needs_interpreter, reasons, facts, staffing, table)
 
 
 def _decided(
