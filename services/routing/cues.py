@@ -18,7 +18,7 @@ import ahocorasick
 from shared.text import fold
 from shared.yamlfile import parse_yaml
 
-CueKind = Literal["topic", "requester", "place", "context"]
+CueKind = Literal["topic", "requester", "place", "context", "intent"]
 TIER_WEIGHTS: Mapping[str, float] = {"strong": 3.0, "medium": 2.0, "weak": 1.0}
 
 
@@ -81,10 +81,14 @@ def parse_lexicon(data: Mapping[str, Any], source: str) -> list[Cue]:
         ("requester", "requester"),
         ("places", "place"),
         ("place_context", "context"),
+        ("intent", "intent"),
     )
     for section, kind in sections:
-        for label, value in (data.get(section) or {}).items():
-            if kind in ("place", "context") and isinstance(value, list):
+        entries = data.get(section) or {}
+        if isinstance(entries, list):  # a section that is one list of cues
+            entries = {section: entries}
+        for label, value in entries.items():
+            if kind in ("place", "context", "intent") and isinstance(value, list):
                 value = {"strong": value}
             for raw, weight in _tiers(value):
                 cue = make_cue(raw, kind, str(label), weight, source)

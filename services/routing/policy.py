@@ -130,17 +130,6 @@ def _table(staffing: Staffing, loads: Mapping[str, Workload]) -> LoadTable:
     return LoadTable(staffing.managers, loads)
 
 
-def _load(manager: Manager, loads: Mapping[str, Workload]) -> Workload:
-    return loads.get(manager.id) or Workload()
-
-
-def _rank(manager: Manager, loads: Mapping[str, Workload]) -> tuple[float, float, str]:
-    """Lowest load ratio, then longest since last assignment, then id."""
-    work = _load(manager, loads)
-    last = float("-inf") if work.last_assigned is None else work.last_assigned
-    return (work.open_cases / manager.capacity, last, manager.id)
-
-
 def _best(candidates: npt.NDArray[np.bool_], staffing: Staffing, table: LoadTable) -> int:
     """Index of the best candidate: lowest load ratio, longest since last assignment, id."""
     idx = np.flatnonzero(candidates)
@@ -152,14 +141,14 @@ def _best(candidates: npt.NDArray[np.bool_], staffing: Staffing, table: LoadTabl
     return int(idx[np.argmin(staffing.id_rank[idx])])
 
 
-def _describe(manager: Manager, facts: CaseFacts, loads: Mapping[str, Workload]) -> str:
+def _describe(manager: Manager, facts: CaseFacts, table: LoadTable) -> str:
     parts = []
     if facts.language in manager.languages:
         parts.append(f"speaks {facts.language}")
     focus = "generalist" if manager.generalist else f"focus {facts.primary_topic}"
     if manager.generalist or facts.primary_topic in manager.topics:
         parts.append(focus)
-    parts.append(f"{_load(manager, loads).open_cases}/{manager.capacity} open")
+    parts.append(f"{table.open[table.index[manager.id]]}/{manager.capacity} open")
     return f"{manager.id}: " + "; ".join(parts)
 
 
@@ -214,9 +203,9 @@ def _decided(
     reasons: list[str],
     facts: CaseFacts,
     staffing: Staffing,
-    loads: Mapping[str, Workload],
+    table: LoadTable,
 ) -> Assignment:
-    excluded, more = _exclusions(chosen, facts, staffing, loads)
+    excluded, more = _exclusions(chosen, facts, staffing, table)
     return Assignment(
         manager=chosen.id if chosen else None,
         needs_interpreter=needs_interpreter,
@@ -227,37 +216,36 @@ def _decided(
 
 
 def _exclusions(
-    chosen: Manager | None, facts: CaseFacts, staffing: Staffing, loads: Mapping[str, Workload]
+    chosen: Manager | None, facts: CaseFacts, staffing: Staffing, table: LoadTable
 ) -> tuple[tuple[Exclusion, ...], int]:
-    """Why each other manager did not get the case, in the policy's order of checks."""
+    """Why other managers did not get the case, in the policy's order of checks."""
     listed: list[Exclusion] = []
-    chosen_rank = _rank(chosen, loads) if chosen else None
     others = len(staffing.managers) - (1 if chosen else 0)
-    for manager in staffing.managers:
+    best = staffing.index[chosen.id] if chosen else -1
+    chosen_focus = chosen is not None and (
+        chosen.generalist or facts.primary_topic in chosen.topics
+    )
+    for i, manager in enumerate(staffing.managers):
         if len(listed) == MAX_LISTED_EXCLUSIONS:
             break
-        if chosen is not None and manager.id == chosen.id:
+        if i == best:
             continue
         why = staffing.away.get(manager.id)
         if why is None:
-            work = _load(manager, loads)
-            if work.open_cases >= manager.capacity:
-                why = f"at capacity ({work.open_cases}/{manager.capacity})"
+            open_cases = int(table.open[i])
+            if open_cases >= manager.capacity:
+                why = f"at capacity ({open_cases}/{manager.capacity})"
             elif facts.language not in manager.languages:
                 why = f"does not speak {facts.language}"
             elif chosen is None:
                 why = "not eligible"
             elif manager.site != chosen.site:
                 why = f"other site ({manager.site})"
-            elif (
-                not manager.generalist
-                and facts.primary_topic not in manager.topics
-                and (chosen.generalist or facts.primary_topic in chosen.topics)
-            ):
+            elif chosen_focus and not (manager.generalist or facts.primary_topic in manager.topics):
                 why = f"no focus on {facts.primary_topic}"
-            elif chosen_rank is not None and _rank(manager, loads)[0] > chosen_rank[0]:
-                why = f"higher load ({work.open_cases}/{manager.capacity})"
-            elif chosen_rank is not None and _rank(manager, loads)[:2] > chosen_rank[:2]:
+            elif open_cases / manager.capacity > table.open[best] / chosen.capacity:
+                why = f"higher load ({open_cases}/{manager.capacity})"
+            elif table.last[i] > table.last[best]:
                 why = "assigned more recently"
             else:
                 why = "ranked lower"

@@ -14,6 +14,7 @@ BACKGROUND = 0.6  # themselves ("I have B1") counts less, unless the cue is stro
 MIN_PRIMARY = 2.0  # less than one clear hint is not enough to tell: triage ("other")
 MIN_SECONDARY = 4.0  # a second topic needs more than one strong cue
 SECONDARY_SHARE = 0.3  # ... and a fair share of the primary topic's evidence
+THIRD_SHARE = 0.7  # a third topic needs most of the primary topic's evidence
 EMPLOYER_BONUS = 3.0  # a company writing is, first of all, hiring
 MAX_TOPICS = 3
 STRONG = TIER_WEIGHTS["strong"]
@@ -100,6 +101,7 @@ def read_topics(
     for topic, score in ranked[1:]:
         if len(topics) == MAX_TOPICS:
             break
-        if score >= MIN_SECONDARY and score >= SECONDARY_SHARE * top:
+        share = SECONDARY_SHARE if len(topics) == 1 else THIRD_SHARE
+        if score >= MIN_SECONDARY and score >= share * top:
             topics.append(topic)
     return TopicReading(tuple(topics), scores, frozen)

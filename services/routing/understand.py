@@ -22,13 +22,15 @@ _SENTENCE = re.compile(r"[^.!?;\n。！？؟]+[.!?;\n。！？؟]*")
 _QUESTION_MARKS = frozenset("?？؟")
 
 
-def question_spans(text: str) -> list[tuple[int, int]]:
-    """Where the text asks something: sentences ending in a question mark."""
-    return [
-        (m.start(), m.end())
-        for m in _SENTENCE.finditer(text)
-        if _QUESTION_MARKS.intersection(m.group(0)[-3:])
-    ]
+def ask_spans(text: str, hits: Iterable[Hit]) -> list[tuple[int, int]]:
+    """Where the text asks for something: questions, and sentences with a request cue."""
+    wishes = sorted(h.start for h in hits if h.cue.kind == "intent")
+    spans = []
+    for m in _SENTENCE.finditer(text):
+        start, end = m.span()
+        if _QUESTION_MARKS.intersection(m.group(0)[-3:]) or any(start <= at < end for at in wishes):
+            spans.append((start, end))
+    return spans
 
 
 @dataclass(frozen=True)
@@ -100,7 +102,7 @@ class Reader:
             subject_hits,
             message_hits,
             requester_type=requester.requester_type,
-            asks=question_spans(folded_message),
+            asks=ask_spans(folded_message, message_hits),
         )
         for topic in topics.topics:
             hits = topics.evidence.get(topic, ())
