@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -38,3 +39,22 @@ def demo_directory(region: Region) -> Directory:
 def engine(demo_directory: Directory, region: Region) -> RoutingEngine:
     """Built once: the engine keeps no loads, only caches (staffing by day, partner fits)."""
     return RoutingEngine(demo_directory, region)
+
+
+HANDOUT = ROOT.parent / "shared"
+
+
+def require(condition: bool, reason: str) -> None:
+    """Skip when a part outside the repository is missing; under CI, fail instead."""
+    if condition:
+        return
+    if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+        pytest.fail(f"CI: {reason}")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def handout() -> Path:
+    """The handout folder beside the checkout (labelled corpora, the referee's tools)."""
+    require(HANDOUT.is_dir(), f"no handout folder at {HANDOUT}")
+    return HANDOUT
