@@ -25,8 +25,9 @@ class _Fits:
     speakers: dict[str, tuple[Partner, ...]]  # the first few speakers of each language
 
     @classmethod
-    def of(cls, partners: Iterable[Partner]) -> _Fits:
-        ordered = sorted(partners, key=lambda p: (not p.districts, p.id))
+    def of(cls, topic: str, partners: Iterable[Partner]) -> _Fits:
+        # Local before region-wide; a partner that names the topic first is a specialist.
+        ordered = sorted(partners, key=lambda p: (not p.districts, p.topics.index(topic), p.id))
         speakers: dict[str, list[Partner]] = {}
         for partner in ordered:
             for language in partner.languages:
@@ -57,14 +58,17 @@ class PartnerIndex:
         self, topic: str, requester_type: str, district: str | None, language: str
     ) -> tuple[Partner, ...]:
         """The best few for one topic and enquirer: speakers of the language first,
-        then local partners before region-wide ones, then by id."""
+        then local partners before region-wide ones, specialists first, then by id."""
         key = (topic, requester_type, district)
         fits = self._fits.get(key)
         if fits is None:
             fits = self._fits[key] = _Fits.of(
-                p
-                for p in self._by_topic.get(topic, ())
-                if requester_type in p.target_groups and p.covers(district)
+                topic,
+                [
+                    p
+                    for p in self._by_topic.get(topic, ())
+                    if requester_type in p.target_groups and p.covers(district)
+                ],
             )
         return fits.best(language)
 

@@ -52,8 +52,11 @@ def _quoted(hits: Sequence[Hit], texts: Callable[[Hit], tuple[str, str]]) -> str
     words: list[str] = []
     for hit in hits:
         word = quote(*texts(hit), hit)
-        if word and word.lower() not in (w.lower() for w in words):
-            words.append(word)
+        low = word.lower()
+        if not word or any(low in w.lower() for w in words):
+            continue
+        words = [w for w in words if w.lower() not in low]  # "Wir" gives way to "Wir sind"
+        words.append(word)
         if len(words) == MAX_QUOTED_CUES:
             break
     return ", ".join(words)
