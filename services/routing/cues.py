@@ -7,6 +7,7 @@ so a cue counts whatever the message's language.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -43,6 +44,15 @@ class Hit:
 def _boundless(ch: str) -> bool:
     """Scripts written without spaces between words."""
     return "\u3040" <= ch <= "\u9fff" or "\uac00" <= ch <= "\ud7af" or "\u0e00" <= ch <= "\u0e7f"
+
+
+# The rest of a word after a match; scripts without spaces have no word to finish.
+_WORD_TAIL = re.compile(r"[^\W_\u3040-\u9fff\uac00-\ud7af\u0e00-\u0e7f]*")
+
+
+def _opens_word(neighbour: str) -> bool:
+    """Whether a match next to this character stands at a word boundary."""
+    return not neighbour.isalnum() or _boundless(neighbour)
 
 
 def _arabic(ch: str) -> bool:
@@ -129,20 +139,15 @@ class CueMatcher:
         for last, group in self._automaton.iter(folded):
             start = last - len(group[0].key) + 1
             end = last + 1
-            before = folded[start - 1] if start > 0 else " "
-            after = folded[end] if end < size else " "
-            at_word_start = not before.isalnum() or _boundless(before)
-            at_word_end = not after.isalnum() or _boundless(after)
-            word_end = end
-            while (
-                word_end < size and folded[word_end].isalnum() and not _boundless(folded[word_end])
-            ):
-                word_end += 1
+            at_word_start = start == 0 or _opens_word(folded[start - 1])
+            at_word_end = end == size or _opens_word(folded[end])
+            word_end = -1
             for cue in group:
-                if not (cue.infix or at_word_start):
+                if not (cue.infix or at_word_start) or (cue.whole_word and not at_word_end):
                     continue
-                if cue.whole_word and not at_word_end:
-                    continue
+                if word_end < 0:
+                    tail = _WORD_TAIL.match(folded, end)
+                    word_end = tail.end() if tail else end
                 hits.append(Hit(cue, start, word_end))
         return hits
 

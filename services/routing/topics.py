@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -30,8 +31,10 @@ class TopicReading:
     evidence: Mapping[str, tuple[Hit, ...]]  # per topic, the hits that counted, strongest first
 
 
-def _inside(at: int, spans: Sequence[tuple[int, int]]) -> bool:
-    return any(a <= at < b for a, b in spans)
+def _inside(at: int, starts: Sequence[int], spans: Sequence[tuple[int, int]]) -> bool:
+    """Whether a position falls in one of the sorted, disjoint spans."""
+    i = bisect_right(starts, at) - 1
+    return i >= 0 and at < spans[i][1]
 
 
 def score_topics(
@@ -45,6 +48,7 @@ def score_topics(
     two topics equally counts for both); a cue repeated adds nothing.
     """
     words: dict[tuple[str, int], list[tuple[float, Hit]]] = {}
+    starts = [a for a, _ in asks]
     for part, hits in (("s", subject_hits), ("m", message_hits)):
         for hit in hits:
             if hit.cue.kind != "topic":
@@ -52,7 +56,7 @@ def score_topics(
             weight = hit.cue.weight
             if part == "s":
                 weight *= SUBJECT_BOOST
-            elif _inside(hit.start, asks):
+            elif _inside(hit.start, starts, asks):
                 weight *= ASK_BOOST
             elif weight < STRONG:
                 weight *= BACKGROUND
