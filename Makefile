@@ -3,7 +3,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 BIN := $(VENV)/bin
 
-.PHONY: install test check lint bench clean
+.PHONY: install test check lint bench clean system-deps
 
 install: $(VENV)/.installed
 
@@ -28,6 +28,27 @@ check: lint
 
 bench: install
 	$(PY) -m bench.routing
+
+# Debian packages the tests need (space-separated; e.g. add dovecot-imapd chromium).
+# A package counts as present when dpkg has it installed or a command of its name
+# is on PATH; apt-get runs only when something is missing, so this is quick once done.
+SYSTEM_DEPS ?= docker-compose
+
+system-deps:
+	@missing=""; \
+	for pkg in $(SYSTEM_DEPS); do \
+	  if dpkg -s "$$pkg" 2>/dev/null | grep -q '^Status: install ok installed$$' \
+	     || command -v "$$pkg" >/dev/null 2>&1; then :; else missing="$$missing $$pkg"; fi; \
+	done; \
+	if [ -z "$$missing" ]; then echo "system-deps: all present ($(SYSTEM_DEPS))"; exit 0; fi; \
+	echo "system-deps: installing$$missing"; \
+	command -v apt-get >/dev/null 2>&1 \
+	  || { echo "system-deps: apt-get not found; install$$missing by hand" >&2; exit 1; }; \
+	if [ "$$(id -u)" = 0 ]; then sudo=""; \
+	elif command -v sudo >/dev/null 2>&1; then sudo="sudo"; \
+	else echo "system-deps: not root and no sudo; install$$missing by hand" >&2; exit 1; fi; \
+	$$sudo env DEBIAN_FRONTEND=noninteractive apt-get update -q \
+	  && $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $$missing
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache

@@ -1,4 +1,4 @@
-"""Command line entry point: `welcomedesk route`, `welcomedesk directory validate`."""
+"""The `welcomedesk` command: administrators' and operators' tools, and the processes."""
 
 from __future__ import annotations
 
@@ -9,7 +9,10 @@ from pathlib import Path
 
 from services.routing.engine import RoutingEngine
 from shared.directory import DirectoryError, load_directory
+from shared.logs import configure_logging
 from shared.region import RegionDataError, load_region
+from shared.settings import SettingsError, get_settings
+from welcomedesk import admin, processes
 from welcomedesk.route import route_lines
 
 
@@ -39,10 +42,33 @@ def _parser() -> argparse.ArgumentParser:
     route.add_argument("--region", type=Path, default=None, help="region data (default: shipped)")
 
     directory = commands.add_parser("directory", help="the directory of sites, managers, partners")
-    directory_commands = directory.add_subparsers(dest="action", required=True)
-    validate = directory_commands.add_parser("validate", help="check a directory file")
+    actions = directory.add_subparsers(dest="action", required=True)
+    validate = actions.add_parser("validate", help="check a directory file, load it nowhere")
     validate.add_argument("file", type=Path)
     validate.add_argument("--region", type=Path, default=None)
+    imported = actions.add_parser("import", help="load a directory file into the database")
+    imported.add_argument("file", type=Path)
+    actions.add_parser("export", help="write the database's directory as YAML")
+
+    commands.add_parser("migrate", help="apply the database migrations")
+    serve = commands.add_parser("serve", help="the intake (web form and API) under uvicorn")
+    serve.add_argument("--workers", type=int, default=1)
+    worker = commands.add_parser("worker", help="a Celery worker for one queue")
+    worker.add_argument("queue", choices=["routing", "notifications"])
+    worker.add_argument("--concurrency", type=int, default=2)
+    worker.add_argument("--pool", default="prefork", choices=["prefork", "solo", "threads"])
+    commands.add_parser("beat", help="the scheduler (outbox relay)")
+    commands.add_parser("run", help="every process on this machine (the embedded default)")
+
+    token = commands.add_parser("token", help="manager API tokens")
+    token_actions = token.add_subparsers(dest="action", required=True)
+    create = token_actions.add_parser("create", help="a new API token for a manager")
+    create.add_argument("manager_id")
+
+    mail = commands.add_parser("mail", help="outgoing mail")
+    mail_actions = mail.add_subparsers(dest="action", required=True)
+    dead = mail_actions.add_parser("dead-letters", help="list mails that failed for good")
+    dead.add_argument("--resend", type=int, nargs="*", default=[], metavar="ID")
     return parser
 
 
@@ -76,12 +102,40 @@ def _validate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _dispatch(args: argparse.Namespace) -> int:
+    command = args.command
+    if command == "route":
+        return _route(args)
+    if command == "directory" and args.action == "validate":
+        return _validate(args)
+    if command == "run":
+        return processes.run_all()
+    settings = get_settings()
+    if command == "directory":
+        if args.action == "import":
+            return admin.directory_import(settings, args.file)
+        return admin.directory_export(settings)
+    if command == "token":
+        return admin.token_create(settings, args.manager_id)
+    if command == "mail":
+        return admin.mail_dead_letters(settings, args.resend)
+    if command == "migrate":
+        processes.migrate(settings)
+        return 0
+    configure_logging(fmt=settings.log_format, level=settings.log_level)
+    if command == "serve":
+        processes.serve(settings, workers=args.workers)
+    elif command == "worker":
+        processes.worker(settings, args.queue, concurrency=args.concurrency, pool=args.pool)
+    elif command == "beat":
+        processes.beat(settings)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
-        if args.command == "route":
-            return _route(args)
-        return _validate(args)
-    except (DirectoryError, RegionDataError) as exc:
+        return _dispatch(args)
+    except (DirectoryError, RegionDataError, SettingsError) as exc:
         print(exc, file=sys.stderr)
         return 1

@@ -1,0 +1,1 @@
+"""The intake service: web form, JSON API and mail intake; stores and announces enquiries."""

@@ -1,0 +1,126 @@
+"""JSON API routes: parse, call one service function, map the result or error."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, BackgroundTasks, Depends, Header, HTTPException, Request, Response
+from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, generate_latest
+from sqlalchemy import text
+
+from services.intake import service
+from services.intake.deps import CorrelationIdDep, DbSession, RuntimeDep, rate_limited
+from services.intake.schemas import (
+    EnquiryAccepted,
+    EnquiryCreate,
+    ReferralCreate,
+    ReferralCreated,
+    StatusRead,
+)
+from shared.metrics import ENQUIRIES_RECEIVED
+
+router = APIRouter()
+
+
+def status_url(request: Request, token: str) -> str:
+    base = request.app.state.runtime.settings.base_url.rstrip("/")
+    return f"{base}/api/v1/status/{token}"
+
+
+@router.post(
+    "/api/v1/enquiries",
+    status_code=202,
+    response_model=EnquiryAccepted,
+    dependencies=[Depends(rate_limited)],
+    responses={409: {"description": "Idempotency-Key reused with another body"}},
+)
+def create_enquiry(
+    data: EnquiryCreate,
+    request: Request,
+    background: BackgroundTasks,
+    runtime: RuntimeDep,
+    correlation_id: CorrelationIdDep,
+    idempotency_key: Annotated[str | None, Header(max_length=200)] = None,
+) -> EnquiryAccepted:
+    try:
+        received = service.receive_enquiry(
+            runtime.sessions,
+            data=data,
+            channel=data.channel or "api",
+            correlation_id=correlation_id,
+            idempotency_key=idempotency_key,
+        )
+    except service.IdempotencyConflictError as exc:
+        raise HTTPException(409, "Idempotency-Key was used before with a different body") from exc
+    if not received.repeated:
+        ENQUIRIES_RECEIVED.labels(channel=data.channel or "api").inc()
+        background.add_task(runtime.relay, received.outbox_ids)
+    return EnquiryAccepted(
+        reference=received.reference,
+        status_url=status_url(request, received.status_token),
+        received_at=received.received_at_iso,
+    )
+
+
+@router.get("/api/v1/status/{token}", response_model=StatusRead)
+def enquiry_status(token: str, session: DbSession) -> StatusRead:
+    found = service.read_status(session, token=token)
+    if found is None:
+        raise HTTPException(404, "no enquiry with this status link")
+    return found
+
+
+@router.post(
+    "/api/v1/cases/{reference}/referrals",
+    status_code=201,
+    response_model=ReferralCreated,
+    responses={401: {}, 404: {}, 409: {"description": "no consent, or case closed"}},
+)
+def create_referral(
+    reference: str,
+    body: ReferralCreate,
+    session: DbSession,
+    runtime: RuntimeDep,
+    background: BackgroundTasks,
+    authorization: Annotated[str | None, Header()] = None,
+) -> ReferralCreated:
+    token = (authorization or "").removeprefix("Bearer ").strip()
+    manager = service.manager_for_token(session, token) if token else None
+    if manager is None:
+        raise HTTPException(401, "a manager's API token is required (Authorization: Bearer ...)")
+    try:
+        outbox_ids = service.refer_case(
+            session, reference=reference, partner_id=body.partner_id, manager=manager
+        )
+        session.commit()
+    except service.ReferralRefusedError as exc:
+        raise HTTPException(exc.status_code, exc.reason) from exc
+    background.add_task(runtime.relay, outbox_ids)
+    return ReferralCreated(reference=reference, partner_id=body.partner_id)
+
+
+@router.get("/healthz", include_in_schema=False)
+def healthz() -> dict[str, str]:
+    return {"status": "ok"}
+
+
+@router.get("/readyz", include_in_schema=False)
+def readyz(session: DbSession, runtime: RuntimeDep, response: Response) -> dict[str, str]:
+    checks = {"database": "ok", "broker": "ok"}
+    try:
+        session.execute(text("SELECT 1"))
+    except Exception as exc:
+        checks["database"] = type(exc).__name__
+    try:
+        with runtime.celery.connection_for_write() as connection:
+            connection.ensure_connection(max_retries=1, timeout=2)
+    except Exception as exc:
+        checks["broker"] = type(exc).__name__
+    if any(v != "ok" for v in checks.values()):
+        response.status_code = 503
+    return checks
+
+
+@router.get("/metrics", include_in_schema=False)
+def metrics() -> Response:
+    return Response(generate_latest(REGISTRY), media_type=CONTENT_TYPE_LATEST)

@@ -1,0 +1,46 @@
+"""The intake's FastAPI application, made by a factory (nothing is built at import)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from prometheus_client import REGISTRY
+
+from services.intake import api
+from services.intake.middleware import BodyLimit, CorrelationId
+from services.intake.runtime import Runtime
+from shared.metrics import DatabaseTotals
+from shared.settings import Settings, get_settings
+
+_TOTALS = DatabaseTotals()
+_registered: list[DatabaseTotals] = []
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        runtime = Runtime.start(settings)
+        app.state.runtime = runtime
+        _TOTALS.sessions = runtime.sessions
+        if not _registered:
+            REGISTRY.register(_TOTALS)
+            _registered.append(_TOTALS)
+        try:
+            yield
+        finally:
+            runtime.close()
+
+    app = FastAPI(
+        title="welcomedesk intake",
+        version="1",
+        summary="Enquiries in: web form, JSON API and e-mail.",
+        lifespan=lifespan,
+    )
+    app.include_router(api.router)
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(CorrelationId)
+    return app

@@ -1,0 +1,50 @@
+"""What the intake process builds once at start-up and hands to its routes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from celery import Celery
+from limits import RateLimitItem, parse
+from limits.storage import storage_from_string
+from limits.strategies import MovingWindowRateLimiter
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from shared.db.engine import make_engine, session_factory
+from shared.messaging.broker import make_celery, publisher
+from shared.messaging.outbox import Publish, publish_pending
+from shared.settings import Settings
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    engine: Engine
+    sessions: sessionmaker[Session]
+    celery: Celery
+    publish: Publish
+    limiter: MovingWindowRateLimiter
+    rate: RateLimitItem
+
+    @classmethod
+    def start(cls, settings: Settings) -> Runtime:
+        engine = make_engine(settings.database_url)
+        celery = make_celery(settings, "welcomedesk-intake")
+        return cls(
+            settings=settings,
+            engine=engine,
+            sessions=session_factory(engine),
+            celery=celery,
+            publish=publisher(celery),
+            limiter=MovingWindowRateLimiter(storage_from_string(settings.rate_limit_storage)),
+            rate=parse(settings.rate_limit),
+        )
+
+    def relay(self, outbox_ids: tuple[int, ...]) -> None:
+        """Publishes a request's events after its commit; the scheduled relay retries."""
+        if outbox_ids:
+            publish_pending(self.sessions, self.publish, ids=list(outbox_ids))
+
+    def close(self) -> None:
+        self.engine.dispose()

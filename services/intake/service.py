@@ -1,0 +1,185 @@
+"""Intake use cases: one function, one transaction each. Routes and forms call these."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from services.intake.schemas import EnquiryCreate, Status, StatusRead
+from shared.db.models import EnquiryRow, IdempotencyRow, ManagerRow, PartnerRow, ReferralRow
+from shared.events import EnquiryReceived
+from shared.mail_requests import request_mail
+from shared.messaging.outbox import add_event
+
+
+@dataclass(frozen=True)
+class Received:
+    enquiry_id: int
+    reference: str
+    status_token: str
+    received_at_iso: str
+    outbox_ids: tuple[int, ...]  # events to publish after commit; empty for a repeat
+    repeated: bool = False
+
+
+class IdempotencyConflictError(Exception):
+    """The Idempotency-Key was used before with a different request."""
+
+
+def reference_for(enquiry: EnquiryRow) -> str:
+    return f"WC-{enquiry.received_at.year}-{enquiry.id:06d}"
+
+
+def _request_hash(data: EnquiryCreate) -> str:
+    body = json.dumps(data.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(body.encode()).hexdigest()
+
+
+def _received(row: EnquiryRow, outbox_ids: tuple[int, ...], repeated: bool) -> Received:
+    assert row.reference is not None
+    return Received(
+        row.id, row.reference, row.status_token, row.received_at.isoformat(), outbox_ids, repeated
+    )
+
+
+def receive_enquiry(
+    factory: sessionmaker[Session],
+    *,
+    data: EnquiryCreate,
+    channel: str,
+    correlation_id: str,
+    idempotency_key: str | None = None,
+) -> Received:
+    """Stores the enquiry and its `enquiry.received` event in one transaction."""
+    digest = _request_hash(data) if idempotency_key else ""
+    if idempotency_key:
+        earlier = _earlier_answer(factory, idempotency_key, digest)
+        if earlier is not None:
+            return earlier
+    try:
+        with factory.begin() as session:
+            row = EnquiryRow(
+                status_token=secrets.token_urlsafe(24),
+                correlation_id=correlation_id,
+                channel=channel,
+                **data.model_dump(exclude={"channel"}),
+            )
+            row.email = row.email.lower() if row.email else None
+            session.add(row)
+            session.flush()
+            row.reference = reference_for(row)
+            event = add_event(session, EnquiryReceived(correlation_id, enquiry_id=row.id))
+            if idempotency_key:
+                session.add(
+                    IdempotencyRow(key=idempotency_key, request_hash=digest, enquiry_id=row.id)
+                )
+            session.flush()
+            return _received(row, (event.id,), repeated=False)
+    except IntegrityError:
+        # Two posts with one key at the same moment: the other one won; answer as it did.
+        if idempotency_key:
+            earlier = _earlier_answer(factory, idempotency_key, digest)
+            if earlier is not None:
+                return earlier
+        raise
+
+
+def _earlier_answer(factory: sessionmaker[Session], key: str, digest: str) -> Received | None:
+    with factory() as session:
+        found = session.get(IdempotencyRow, key)
+        if found is None:
+            return None
+        if found.request_hash != digest:
+            raise IdempotencyConflictError(key)
+        row = session.get(EnquiryRow, found.enquiry_id)
+        assert row is not None
+        return _received(row, (), repeated=True)
+
+
+NEXT_STEPS: dict[Status, str] = {
+    "received": "Your enquiry has been received and is being assigned to a manager.",
+    "waiting": "Your enquiry is waiting for the next free manager at the Welcome Center.",
+    "with_manager": "A Welcome Center manager has your enquiry and will contact you.",
+    "referred": "Your manager has passed your enquiry on to a partner organisation, "
+    "with your consent; they will contact you.",
+    "closed": "Your enquiry has been answered and closed. Write to us to reopen it.",
+}
+
+
+def read_status(session: Session, *, token: str) -> StatusRead | None:
+    row = session.scalar(select(EnquiryRow).where(EnquiryRow.status_token == token))
+    if row is None or row.reference is None:
+        return None
+    status: Status
+    if row.status == "closed":
+        status = "closed"
+    elif session.scalar(select(ReferralRow.id).where(ReferralRow.enquiry_id == row.id).limit(1)):
+        status = "referred"
+    elif row.status == "assigned":
+        status = "with_manager"
+    elif row.status == "triage":
+        status = "waiting"
+    else:
+        status = "received"
+    return StatusRead(
+        reference=row.reference,
+        status=status,
+        received_at=row.received_at,
+        site=row.site,
+        next_step=NEXT_STEPS[status],
+    )
+
+
+class ReferralRefusedError(Exception):
+    """A referral that may not be made; the message says why, for the API's answer."""
+
+    def __init__(self, reason: str, *, status_code: int = 409) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.status_code = status_code
+
+
+def manager_for_token(session: Session, token: str) -> ManagerRow | None:
+    digest = hashlib.sha256(token.encode()).hexdigest()
+    return session.scalar(select(ManagerRow).where(ManagerRow.api_token_hash == digest))
+
+
+def refer_case(
+    session: Session, *, reference: str, partner_id: str, manager: ManagerRow
+) -> tuple[int, ...]:
+    """Records a manager's referral and asks for the partner's mail; returns outbox ids."""
+    row = session.scalar(select(EnquiryRow).where(EnquiryRow.reference == reference))
+    if row is None:
+        raise ReferralRefusedError(f"no case {reference}", status_code=404)
+    partner = session.get(PartnerRow, partner_id)
+    if partner is None:
+        raise ReferralRefusedError(f"no partner {partner_id}", status_code=404)
+    if not row.consent_referral:
+        raise ReferralRefusedError(
+            "the enquirer has not consented to forwarding their enquiry to a partner"
+        )
+    if row.status == "closed":
+        raise ReferralRefusedError(f"case {reference} is closed")
+    earlier = session.scalar(
+        select(ReferralRow).where(
+            ReferralRow.enquiry_id == row.id, ReferralRow.partner_id == partner_id
+        )
+    )
+    if earlier is not None:
+        return ()  # already referred there: a repeated request sends nothing again
+    session.add(ReferralRow(enquiry_id=row.id, partner_id=partner_id, requested_by=manager.id))
+    _delivery, event_id = request_mail(
+        session,
+        enquiry=row,
+        kind="referral",
+        recipient=partner.email,
+        recipient_name=partner.name,
+        partner_id=partner.id,
+    )
+    return (event_id,)

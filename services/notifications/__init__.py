@@ -1,0 +1,1 @@
+"""The notifications service: the mails to enquirers, managers, site teams and partners."""

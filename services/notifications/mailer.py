@@ -1,0 +1,58 @@
+"""Mailers: where composed mails go. SMTP with a real server; .eml files without one."""
+
+from __future__ import annotations
+
+import smtplib
+from email.message import EmailMessage
+from pathlib import Path
+from typing import Protocol
+from urllib.parse import unquote, urlsplit
+
+
+class Mailer(Protocol):
+    def send(self, message: EmailMessage) -> None: ...
+
+
+class SmtpMailer:
+    """smtp://[user:password@]host:port, or smtps:// for TLS from the start; starttls=1 in the
+    query asks for STARTTLS."""
+
+    def __init__(self, url: str, *, timeout: float = 10.0) -> None:
+        parts = urlsplit(url)
+        if parts.scheme not in ("smtp", "smtps") or not parts.hostname:
+            raise ValueError("WELCOMEDESK_SMTP_URL must look like smtp://host:port")
+        self.host = parts.hostname
+        self.port = parts.port or (465 if parts.scheme == "smtps" else 25)
+        self.tls = parts.scheme == "smtps"
+        self.starttls = "starttls=1" in parts.query
+        self.user = unquote(parts.username) if parts.username else None
+        self.password = unquote(parts.password) if parts.password else None
+        self.timeout = timeout
+
+    def send(self, message: EmailMessage) -> None:
+        client_class = smtplib.SMTP_SSL if self.tls else smtplib.SMTP
+        with client_class(self.host, self.port, timeout=self.timeout) as client:
+            if self.starttls:
+                client.starttls()
+            if self.user and self.password:
+                client.login(self.user, self.password)
+            client.send_message(message)
+
+
+class OutboxMailer:
+    """Writes each mail as an .eml file, named by its Message-ID, into a folder."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def send(self, message: EmailMessage) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        name = str(message["Message-ID"] or "mail").strip("<>").replace("/", "_")
+        target = self.folder / f"{name}.eml"
+        temporary = target.with_suffix(".eml.part")
+        temporary.write_bytes(message.as_bytes())
+        temporary.replace(target)  # a reader never sees half a file
+
+
+def make_mailer(smtp_url: str | None, outbox_dir: Path, *, timeout: float = 10.0) -> Mailer:
+    return SmtpMailer(smtp_url, timeout=timeout) if smtp_url else OutboxMailer(outbox_dir)

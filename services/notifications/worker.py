@@ -1,0 +1,58 @@
+"""The notifications worker: consumes mail requests on the queue `notifications`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from functools import cached_property
+
+from celery import Celery
+from limits import parse
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from services.notifications import tasks
+from services.notifications.compose import Sender
+from services.notifications.mailer import Mailer, make_mailer
+from services.notifications.service import MailPolicy
+from shared.db.engine import make_engine, session_factory
+from shared.messaging.broker import make_celery
+from shared.settings import Settings
+
+
+@dataclass
+class NotificationsRuntime:
+    """Built lazily in each worker process (after the fork), then reused by every task."""
+
+    settings: Settings
+
+    @cached_property
+    def db(self) -> Engine:
+        return make_engine(self.settings.database_url)
+
+    @cached_property
+    def sessions(self) -> sessionmaker[Session]:
+        return session_factory(self.db)
+
+    @cached_property
+    def mailer(self) -> Mailer:
+        s = self.settings
+        return make_mailer(s.smtp_url, s.outbox_dir, timeout=s.smtp_timeout)
+
+    @cached_property
+    def policy(self) -> MailPolicy:
+        s = self.settings
+        limit = parse(s.confirmation_limit)
+        return MailPolicy(
+            sender=Sender(address=s.mail_from, name=s.mail_from_name),
+            base_url=s.base_url,
+            confirmations_per_window=limit.amount,
+            confirmation_window=dt.timedelta(seconds=limit.get_expiry()),
+        )
+
+
+def create_worker(settings: Settings) -> tuple[Celery, NotificationsRuntime]:
+    app = make_celery(settings, "welcomedesk-notifications")
+    runtime = NotificationsRuntime(settings)
+    tasks.register(app, runtime)
+    return app, runtime

@@ -1,0 +1,60 @@
+"""The routing worker: consumes `enquiry.received` on the queue `routing`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from celery import Celery
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from services.routing import tasks
+from services.routing.engine import RoutingEngine
+from shared.db.engine import make_engine, session_factory
+from shared.directory.store import directory_version, read_directory
+from shared.messaging.broker import make_celery, publisher
+from shared.messaging.outbox import Publish
+from shared.messaging.worker import register_relay
+from shared.region import Region, load_region
+from shared.settings import Settings
+
+
+@dataclass
+class RoutingRuntime:
+    """Built lazily in each worker process (after the fork), then reused by every task."""
+
+    settings: Settings
+    celery: Celery
+    _engines: dict[str, RoutingEngine] = field(default_factory=dict)
+
+    @cached_property
+    def db(self) -> Engine:
+        return make_engine(self.settings.database_url)
+
+    @cached_property
+    def sessions(self) -> sessionmaker[Session]:
+        return session_factory(self.db)
+
+    @cached_property
+    def publish(self) -> Publish:
+        return publisher(self.celery)
+
+    @cached_property
+    def region(self) -> Region:
+        return load_region()
+
+    def routing_engine(self, session: Session) -> RoutingEngine:
+        """The engine for the directory as the database has it now (rebuilt on import)."""
+        version = directory_version(session)
+        if version not in self._engines:
+            self._engines = {version: RoutingEngine(read_directory(session), self.region)}
+        return self._engines[version]
+
+
+def create_worker(settings: Settings) -> tuple[Celery, RoutingRuntime]:
+    app = make_celery(settings, "welcomedesk-routing")
+    runtime = RoutingRuntime(settings, app)
+    tasks.register(app, runtime)
+    register_relay(app, lambda: runtime.sessions, lambda: runtime.publish)
+    return app, runtime

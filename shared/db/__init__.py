@@ -1,0 +1,1 @@
+"""Persistence: the engine factory, sessions and the tables."""

@@ -1,0 +1,163 @@
+"""Tables. API schemas are separate classes beside the routes that use them."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, ClassVar
+
+from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, MetaData, String, Text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map: ClassVar[dict[Any, Any]] = {
+        dt.datetime: DateTime(timezone=True),
+        dict[str, Any]: JSON,
+    }
+
+
+class SiteRow(Base):
+    __tablename__ = "sites"
+    code: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    team_email: Mapped[str] = mapped_column(String(254))
+    districts: Mapped[list[str]] = mapped_column(JSON, default=list)
+
+
+class ManagerRow(Base):
+    __tablename__ = "managers"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str] = mapped_column(String(254))
+    site: Mapped[str] = mapped_column(String(64))
+    languages: Mapped[list[str]] = mapped_column(JSON, default=list)
+    topics: Mapped[list[str]] = mapped_column(JSON, default=list)
+    capacity: Mapped[int] = mapped_column(Integer)
+    active: Mapped[bool] = mapped_column(default=True)
+    absences: Mapped[list[dict[str, str]]] = mapped_column(JSON, default=list)
+    api_token_hash: Mapped[str | None] = mapped_column(String(128), unique=True)
+
+
+class PartnerRow(Base):
+    __tablename__ = "partners"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str] = mapped_column(String(254))
+    topics: Mapped[list[str]] = mapped_column(JSON, default=list)
+    target_groups: Mapped[list[str]] = mapped_column(JSON, default=list)
+    languages: Mapped[list[str]] = mapped_column(JSON, default=list)
+    districts: Mapped[list[str]] = mapped_column(JSON, default=list)
+    auto_refer: Mapped[bool] = mapped_column(default=False)
+
+
+class EnquiryRow(Base):
+    """An enquiry as received, and the case it became."""
+
+    __tablename__ = "enquiries"
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    reference: Mapped[str | None] = mapped_column(String(32), unique=True)
+    status_token: Mapped[str] = mapped_column(String(64), unique=True)
+    correlation_id: Mapped[str] = mapped_column(String(64))
+    channel: Mapped[str] = mapped_column(String(16))
+    received_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    # What the enquirer told us.
+    requester_type: Mapped[str | None] = mapped_column(String(16))
+    name: Mapped[str | None] = mapped_column(String(200))
+    email: Mapped[str | None] = mapped_column(String(254), index=True)
+    phone: Mapped[str | None] = mapped_column(String(50))
+    company: Mapped[str | None] = mapped_column(String(200))
+    postal_code: Mapped[str | None] = mapped_column(String(12))
+    city: Mapped[str | None] = mapped_column(String(100))
+    country: Mapped[str | None] = mapped_column(String(100))
+    preferred_language: Mapped[str | None] = mapped_column(String(16))
+    preferred_site: Mapped[str | None] = mapped_column(String(64))
+    subject: Mapped[str | None] = mapped_column(String(300))
+    message: Mapped[str] = mapped_column(Text)
+    consent_processing: Mapped[bool] = mapped_column(default=False)
+    consent_referral: Mapped[bool] = mapped_column(default=False)
+    # The case: received -> assigned | triage -> closed.
+    status: Mapped[str] = mapped_column(String(16), default="received", index=True)
+    routed_at: Mapped[dt.datetime | None]
+    language: Mapped[str | None] = mapped_column(String(16))
+    understood_type: Mapped[str | None] = mapped_column(String(16))
+    topics: Mapped[list[str]] = mapped_column(JSON, default=list)
+    district: Mapped[str | None] = mapped_column(String(64))
+    site: Mapped[str | None] = mapped_column(String(64))
+    manager_id: Mapped[str | None] = mapped_column(ForeignKey("managers.id"), index=True)
+    needs_interpreter: Mapped[bool] = mapped_column(default=False)
+    reasons: Mapped[list[str]] = mapped_column(JSON, default=list)
+    excluded: Mapped[list[dict[str, str]]] = mapped_column(JSON, default=list)
+    suggested_partners: Mapped[list[str]] = mapped_column(JSON, default=list)
+    assigned_at: Mapped[dt.datetime | None]
+    closed_at: Mapped[dt.datetime | None]
+
+
+class OutboxRow(Base):
+    """An event written with the change it reports; the relay publishes it after commit."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_pending", "published_at", "id"),)
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    task: Mapped[str] = mapped_column(String(100))
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    published_at: Mapped[dt.datetime | None]
+    attempts: Mapped[int] = mapped_column(default=0)
+
+
+class DeliveryRow(Base):
+    """One mail to one recipient; sent at most once, however often its task runs."""
+
+    __tablename__ = "deliveries"
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    enquiry_id: Mapped[int] = mapped_column(ForeignKey("enquiries.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))  # confirmation, manager, triage, referral
+    recipient: Mapped[str] = mapped_column(String(254))
+    recipient_name: Mapped[str | None] = mapped_column(String(200))
+    partner_id: Mapped[str | None] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(16), default="pending", index=True)
+    message_id: Mapped[str | None] = mapped_column(String(200))
+    attempts: Mapped[int] = mapped_column(default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    sent_at: Mapped[dt.datetime | None]
+
+
+class ReferralRow(Base):
+    __tablename__ = "referrals"
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    enquiry_id: Mapped[int] = mapped_column(ForeignKey("enquiries.id"), index=True)
+    partner_id: Mapped[str] = mapped_column(ForeignKey("partners.id"))
+    requested_by: Mapped[str] = mapped_column(String(64))  # a manager id, or "auto"
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class IdempotencyRow(Base):
+    """The first answer to a POST with an Idempotency-Key, returned again on a retry."""
+
+    __tablename__ = "idempotency_keys"
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    request_hash: Mapped[str] = mapped_column(String(64))
+    enquiry_id: Mapped[int] = mapped_column(ForeignKey("enquiries.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class MetaRow(Base):
+    """Small facts the services share, such as the directory's version."""
+
+    __tablename__ = "meta"
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(String(200))

@@ -1,0 +1,111 @@
+"""The directory in the database: import (upsert) from a file, export, read back."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import yaml
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from shared.db.models import ManagerRow, MetaRow, PartnerRow, SiteRow
+from shared.directory.model import Absence, Directory, Manager, Partner, Site
+
+VERSION_KEY = "directory_version"
+
+
+def import_directory(session: Session, directory: Directory) -> dict[str, int]:
+    """Upserts every entry; entries not in the file stay (a manager's cases keep their id).
+
+    Returns counts per section. Flushes, never commits.
+    """
+    for site in directory.sites:
+        row = session.get(SiteRow, site.code) or SiteRow(code=site.code)
+        row.name, row.team_email, row.districts = site.name, site.team_email, list(site.districts)
+        session.add(row)
+    for manager in directory.managers:
+        mrow = session.get(ManagerRow, manager.id) or ManagerRow(id=manager.id)
+        mrow.name, mrow.email, mrow.site = manager.name, manager.email, manager.site
+        mrow.languages, mrow.topics = list(manager.languages), list(manager.topics)
+        mrow.capacity, mrow.active = manager.capacity, manager.active
+        mrow.absences = [
+            {"from": a.start.isoformat(), "to": a.end.isoformat()} for a in manager.absences
+        ]
+        session.add(mrow)
+    for partner in directory.partners:
+        prow = session.get(PartnerRow, partner.id) or PartnerRow(id=partner.id)
+        prow.name, prow.email = partner.name, partner.email
+        prow.topics, prow.target_groups = list(partner.topics), list(partner.target_groups)
+        prow.languages, prow.districts = list(partner.languages), list(partner.districts)
+        prow.auto_refer = partner.auto_refer
+        session.add(prow)
+    bump_version(session)
+    session.flush()
+    return {
+        "sites": len(directory.sites),
+        "managers": len(directory.managers),
+        "partners": len(directory.partners),
+    }
+
+
+def bump_version(session: Session) -> None:
+    row = session.get(MetaRow, VERSION_KEY) or MetaRow(key=VERSION_KEY, value="0")
+    row.value = str(int(row.value) + 1)
+    session.add(row)
+
+
+def directory_version(session: Session) -> str:
+    row = session.get(MetaRow, VERSION_KEY)
+    return row.value if row else "0"
+
+
+def read_directory(session: Session) -> Directory:
+    sites = [
+        Site(code=r.code, name=r.name, team_email=r.team_email, districts=tuple(r.districts))
+        for r in session.scalars(select(SiteRow).order_by(SiteRow.code))
+    ]
+    managers = [
+        Manager(
+            id=r.id,
+            name=r.name,
+            email=r.email,
+            site=r.site,
+            languages=tuple(r.languages),
+            topics=tuple(r.topics),
+            capacity=r.capacity,
+            active=r.active,
+            absences=tuple(Absence.model_validate(a) for a in r.absences),
+        )
+        for r in session.scalars(select(ManagerRow).order_by(ManagerRow.id))
+    ]
+    partners = [
+        Partner(
+            id=r.id,
+            name=r.name,
+            email=r.email,
+            topics=tuple(r.topics),
+            target_groups=tuple(r.target_groups),
+            languages=tuple(r.languages),
+            districts=tuple(r.districts),
+            auto_refer=r.auto_refer,
+        )
+        for r in session.scalars(select(PartnerRow).order_by(PartnerRow.id))
+    ]
+    return Directory(sites=tuple(sites), managers=tuple(managers), partners=tuple(partners))
+
+
+def export_directory(directory: Directory) -> str:
+    """The directory as YAML in the import format."""
+
+    def entry(model: Site | Manager | Partner) -> dict[str, Any]:
+        data = model.model_dump(mode="json", by_alias=True)
+        return {k: list(v) if isinstance(v, tuple) else v for k, v in data.items()}
+
+    data = {
+        "sites": [entry(s) for s in directory.sites],
+        "managers": [
+            {k: v for k, v in entry(m).items() if k != "open_cases"} for m in directory.managers
+        ],
+        "partners": [entry(p) for p in directory.partners],
+    }
+    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False)

@@ -1,0 +1,40 @@
+"""Events between services: small typed messages, named in the past tense.
+
+Services know each other by task name, never by import: intake publishes
+`EnquiryReceived` to the routing task by its name; routing publishes
+`MailRequested` to the notifications task.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any, ClassVar, Final
+
+# Task names (the broker's addresses) and their queues.
+ROUTE_ENQUIRY: Final = "routing.route_enquiry"
+SEND_MAIL: Final = "notifications.send_mail"
+RELAY_OUTBOX: Final = "outbox.relay"
+QUEUES: Final = {ROUTE_ENQUIRY: "routing", SEND_MAIL: "notifications", RELAY_OUTBOX: "routing"}
+
+
+@dataclass(frozen=True)
+class Event:
+    task: ClassVar[str]
+    correlation_id: str
+
+    def payload(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class EnquiryReceived(Event):
+    task: ClassVar[str] = ROUTE_ENQUIRY
+    enquiry_id: int
+
+
+@dataclass(frozen=True)
+class MailRequested(Event):
+    """A delivery row is ready to be sent (confirmation, manager, triage, referral)."""
+
+    task: ClassVar[str] = SEND_MAIL
+    delivery_id: int

@@ -1,0 +1,1 @@
+"""The broker: Celery configuration and the transactional outbox."""

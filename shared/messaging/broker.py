@@ -1,0 +1,65 @@
+"""Celery, configured from settings: queues by task name, late acks, the relay's schedule."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from celery import Celery
+from kombu import Queue
+from kombu.transport import sqlalchemy as sqla_transport
+
+from shared.events import QUEUES, RELAY_OUTBOX
+from shared.messaging.outbox import Publish
+from shared.settings import Settings
+
+# kombu's SQLAlchemy transport polls the database; its default second is too slow for
+# mail that should go out at once. The option cannot be passed in
+# broker_transport_options (every option there goes to create_engine), so it is set
+# on the transport class.
+EMBEDDED_POLLING_SECONDS = 0.05
+
+
+def make_celery(settings: Settings, name: str) -> Celery:
+    if settings.embedded:
+        sqla_transport.Transport.polling_interval = EMBEDDED_POLLING_SECONDS
+    app = Celery(name, broker=settings.broker_url)
+    transport: dict[str, Any] = {}
+    if settings.broker_url.startswith(("redis://", "rediss://")):
+        # An unacknowledged task (its worker killed) is delivered again after this.
+        transport = {"visibility_timeout": settings.visibility_timeout, "socket_timeout": 5}
+    app.conf.update(
+        task_serializer="json",
+        accept_content=["json"],
+        task_ignore_result=True,
+        task_acks_late=True,
+        task_reject_on_worker_lost=True,
+        worker_prefetch_multiplier=1,
+        task_default_queue="routing",
+        task_queues=[Queue(q) for q in sorted(set(QUEUES.values()))],
+        task_routes={task: {"queue": queue} for task, queue in QUEUES.items()},
+        broker_connection_retry_on_startup=True,
+        broker_connection_timeout=3,
+        broker_transport_options=transport,
+        worker_hijack_root_logger=False,
+        worker_send_task_events=False,
+        beat_schedule={
+            "relay-outbox": {"task": RELAY_OUTBOX, "schedule": settings.relay_interval},
+        },
+        timezone="UTC",
+    )
+    return app
+
+
+def publisher(app: Celery) -> Publish:
+    """A function that sends one event by task name, failing fast when the broker is away."""
+
+    def publish(task: str, payload: dict[str, Any]) -> None:
+        app.send_task(
+            task,
+            kwargs=payload,
+            queue=QUEUES[task],
+            headers={"correlation_id": payload.get("correlation_id", "")},
+            retry=False,
+        )
+
+    return publish

@@ -1,0 +1,59 @@
+"""The transactional outbox: an event is written with the change it reports, and
+published after commit, again by a relay on a schedule until the broker takes it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import structlog
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from shared.db.models import OutboxRow, utcnow
+from shared.events import Event
+
+log = structlog.get_logger(__name__)
+
+Publish = Callable[[str, dict[str, Any]], None]
+
+
+def add_event(session: Session, event: Event) -> OutboxRow:
+    """Adds the event to the caller's transaction (flushes, never commits)."""
+    row = OutboxRow(task=event.task, payload=event.payload())
+    session.add(row)
+    session.flush()
+    return row
+
+
+def publish_pending(
+    factory: sessionmaker[Session],
+    publish: Publish,
+    *,
+    limit: int = 200,
+    ids: list[int] | None = None,
+) -> int:
+    """Publishes pending events, oldest first; returns how many went out.
+
+    A broker that is down leaves the rest pending for the next run. An event may
+    go out twice (crash between publish and mark): every task is idempotent.
+    """
+    sent = 0
+    with factory() as session:
+        query = select(OutboxRow).where(OutboxRow.published_at.is_(None))
+        if ids is not None:
+            query = query.where(OutboxRow.id.in_(ids))
+        query = query.order_by(OutboxRow.id).limit(limit)
+        if session.get_bind().dialect.name == "postgresql":
+            query = query.with_for_update(skip_locked=True)
+        for row in session.scalars(query):
+            try:
+                publish(row.task, row.payload)
+            except Exception as exc:
+                row.attempts += 1
+                log.warning("outbox_publish_failed", task=row.task, error=type(exc).__name__)
+                break
+            row.published_at = utcnow()
+            sent += 1
+        session.commit()
+    return sent

@@ -1,0 +1,58 @@
+"""Prometheus metrics every process counts; the intake also reports the database's totals."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from prometheus_client import Counter, Histogram
+from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.registry import Collector
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from shared.db.models import DeliveryRow, EnquiryRow
+
+ENQUIRIES_RECEIVED = Counter(
+    "welcomedesk_enquiries_received_total", "Enquiries accepted by this process", ["channel"]
+)
+ENQUIRIES_ROUTED = Counter(
+    "welcomedesk_enquiries_routed_total", "Routing decisions made by this process", ["outcome"]
+)
+MAILS_SENT = Counter("welcomedesk_mails_sent_total", "Mails handed to SMTP", ["kind"])
+MAILS_FAILED = Counter("welcomedesk_mails_failed_total", "Failed mail attempts", ["kind"])
+TASK_SECONDS = Histogram(
+    "welcomedesk_task_seconds",
+    "Time a task took",
+    ["task"],
+    buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
+)
+
+
+class DatabaseTotals(Collector):
+    """Cases by status and mails by status, as the database has them: all processes' work."""
+
+    def __init__(self) -> None:
+        self.sessions: sessionmaker[Session] | None = None  # set when a process starts
+
+    def collect(self) -> Iterator[GaugeMetricFamily]:
+        if self.sessions is None:
+            return
+        cases = GaugeMetricFamily(
+            "welcomedesk_cases", "Enquiries by case status", labels=["status"]
+        )
+        mails = GaugeMetricFamily(
+            "welcomedesk_deliveries", "Mails by kind and delivery status", labels=["kind", "status"]
+        )
+        with self.sessions() as session:
+            for status, count in session.execute(
+                select(EnquiryRow.status, func.count()).group_by(EnquiryRow.status)
+            ):
+                cases.add_metric([status], count)
+            for kind, status, count in session.execute(
+                select(DeliveryRow.kind, DeliveryRow.status, func.count()).group_by(
+                    DeliveryRow.kind, DeliveryRow.status
+                )
+            ):
+                mails.add_metric([kind, status], count)
+        yield cases
+        yield mails

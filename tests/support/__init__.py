@@ -1,0 +1,1 @@
+"""Real parts for the integration tests: PostgreSQL, Redis, an SMTP sink, our processes."""
