@@ -3,7 +3,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 BIN := $(VENV)/bin
 
-.PHONY: install test check lint bench clean system-deps
+.PHONY: install run test check lint bench bench-services clean system-deps
 
 install: $(VENV)/.installed
 
@@ -12,6 +12,12 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[dev]'
 	touch $@
+
+# Everything on this machine on the embedded default (SQLite, no broker server, mail
+# as .eml files in var/outbox/); Ctrl-C stops it. WELCOMEDESK_* variables point it at
+# PostgreSQL, Redis and an SMTP server instead.
+run: install
+	$(BIN)/welcomedesk run
 
 lint: install
 	$(BIN)/ruff format --check .
@@ -28,11 +34,15 @@ check: lint
 
 bench: install
 	$(PY) -m bench.routing
+	$(PY) -m bench.services
+
+bench-services: install system-deps
+	$(PY) -m bench.services
 
 # Debian packages the tests need (space-separated; e.g. add dovecot-imapd chromium).
 # A package counts as present when dpkg has it installed or a command of its name
 # is on PATH; apt-get runs only when something is missing, so this is quick once done.
-SYSTEM_DEPS ?= docker-compose
+SYSTEM_DEPS ?= docker-compose wrk chromium
 
 system-deps:
 	@missing=""; \

@@ -32,7 +32,7 @@ def request_mail(
     )
     session.add(delivery)
     session.flush()
-    event = add_event(
+    event_id = add_event(
         session, MailRequested(correlation_id=enquiry.correlation_id, delivery_id=delivery.id)
     )
-    return delivery, event.id
+    return delivery, event_id

@@ -50,8 +50,10 @@ class Settings(BaseSettings):
     smtp_timeout: float = 10.0
     mail_max_retries: int = 6
     mail_retry_backoff: int = 2  # seconds, doubled on each retry
-    # Outbox relay: how often pending events are published again.
-    relay_interval: float = 2.0
+    # Outbox relay: the relay process looks for committed events this often; beat
+    # runs a sweep in a worker as well, every relay_interval seconds.
+    relay_poll: float = 0.02
+    relay_interval: float = 10.0
     # Seconds before a task whose worker died unacknowledged is delivered again (Redis).
     visibility_timeout: int = 300
     # Case handling.

@@ -76,8 +76,9 @@ def mail_dead_letters(settings: Settings, resend: list[int]) -> int:
                 return 1
             enquiry = session.get(EnquiryRow, delivery.enquiry_id)
             correlation_id = enquiry.correlation_id if enquiry else ""
-            event = add_event(session, MailRequested(correlation_id, delivery_id=delivery.id))
-            event_ids.append(event.id)
+            event_ids.append(
+                add_event(session, MailRequested(correlation_id, delivery_id=delivery.id))
+            )
     sent = publish_pending(
         sessions, publisher(make_celery(settings, "welcomedesk-cli")), ids=event_ids
     )

@@ -57,7 +57,8 @@ def _parser() -> argparse.ArgumentParser:
     worker.add_argument("queue", choices=["routing", "notifications"])
     worker.add_argument("--concurrency", type=int, default=2)
     worker.add_argument("--pool", default="prefork", choices=["prefork", "solo", "threads"])
-    commands.add_parser("beat", help="the scheduler (outbox relay)")
+    commands.add_parser("relay", help="publish committed events to the broker")
+    commands.add_parser("beat", help="the scheduler (outbox sweep)")
     commands.add_parser("run", help="every process on this machine (the embedded default)")
 
     token = commands.add_parser("token", help="manager API tokens")
@@ -127,6 +128,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         processes.serve(settings, workers=args.workers)
     elif command == "worker":
         processes.worker(settings, args.queue, concurrency=args.concurrency, pool=args.pool)
+    elif command == "relay":
+        processes.relay(settings)
     elif command == "beat":
         processes.beat(settings)
     return 0

@@ -21,6 +21,7 @@ from shared.db.models import SiteRow
 from shared.directory import load_directory
 from shared.directory.store import import_directory
 from shared.logs import configure_logging
+from shared.messaging.relay import run_relay
 from shared.messaging.worker import run_worker
 from shared.region import load_region
 from shared.settings import VAR, Settings, get_settings
@@ -56,6 +57,12 @@ def beat(settings: Settings) -> None:
     schedule = VAR / "celerybeat-schedule"
     schedule.parent.mkdir(parents=True, exist_ok=True)
     app.Beat(schedule=str(schedule), loglevel="INFO").run()
+
+
+def relay(settings: Settings) -> None:
+    """Publishes committed outbox events to the broker."""
+    _app, runtime = routing_worker(settings)
+    run_relay(runtime.sessions, runtime.publish, poll=settings.relay_poll)
 
 
 def migrate(settings: Settings) -> None:
@@ -100,6 +107,7 @@ def run_all() -> int:
         [*me, "serve"],
         [*me, "worker", "routing", *pool],
         [*me, "worker", "notifications", *pool],
+        [*me, "relay"],
         [*me, "beat"],
     ]
     children = [subprocess.Popen(cmd) for cmd in commands]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, BackgroundTasks, Depends, Header, HTTPException, Request, Response
+from fastapi import APIRouter, Depends, Header, HTTPException, Request, Response
 from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, generate_latest
 from sqlalchemy import text
 
@@ -37,7 +37,6 @@ def status_url(request: Request, token: str) -> str:
 def create_enquiry(
     data: EnquiryCreate,
     request: Request,
-    background: BackgroundTasks,
     runtime: RuntimeDep,
     correlation_id: CorrelationIdDep,
     idempotency_key: Annotated[str | None, Header(max_length=200)] = None,
@@ -54,11 +53,10 @@ def create_enquiry(
         raise HTTPException(409, "Idempotency-Key was used before with a different body") from exc
     if not received.repeated:
         ENQUIRIES_RECEIVED.labels(channel=data.channel or "api").inc()
-        background.add_task(runtime.relay, received.outbox_ids)
     return EnquiryAccepted(
         reference=received.reference,
         status_url=status_url(request, received.status_token),
-        received_at=received.received_at_iso,
+        received_at=received.received_at,
     )
 
 
@@ -81,7 +79,6 @@ def create_referral(
     body: ReferralCreate,
     session: DbSession,
     runtime: RuntimeDep,
-    background: BackgroundTasks,
     authorization: Annotated[str | None, Header()] = None,
 ) -> ReferralCreated:
     token = (authorization or "").removeprefix("Bearer ").strip()
@@ -89,13 +86,12 @@ def create_referral(
     if manager is None:
         raise HTTPException(401, "a manager's API token is required (Authorization: Bearer ...)")
     try:
-        outbox_ids = service.refer_case(
+        service.refer_case(
             session, reference=reference, partner_id=body.partner_id, manager=manager
         )
         session.commit()
     except service.ReferralRefusedError as exc:
         raise HTTPException(exc.status_code, exc.reason) from exc
-    background.add_task(runtime.relay, outbox_ids)
     return ReferralCreated(reference=reference, partner_id=body.partner_id)
 
 

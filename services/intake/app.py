@@ -6,9 +6,10 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
 from prometheus_client import REGISTRY
 
-from services.intake import api
+from services.intake import api, form
 from services.intake.middleware import BodyLimit, CorrelationId
 from services.intake.runtime import Runtime
 from shared.metrics import DatabaseTotals
@@ -41,6 +42,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.include_router(api.router)
+    app.include_router(form.router)
+    app.mount("/static", StaticFiles(directory=form.STATIC), name="static")
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(CorrelationId)
     return app

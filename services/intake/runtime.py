@@ -12,8 +12,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from shared.db.engine import make_engine, session_factory
-from shared.messaging.broker import make_celery, publisher
-from shared.messaging.outbox import Publish, publish_pending
+from shared.messaging.broker import make_celery
 from shared.settings import Settings
 
 
@@ -22,8 +21,7 @@ class Runtime:
     settings: Settings
     engine: Engine
     sessions: sessionmaker[Session]
-    celery: Celery
-    publish: Publish
+    celery: Celery  # for the readiness check; the relay process publishes events
     limiter: MovingWindowRateLimiter
     rate: RateLimitItem
 
@@ -36,15 +34,9 @@ class Runtime:
             engine=engine,
             sessions=session_factory(engine),
             celery=celery,
-            publish=publisher(celery),
             limiter=MovingWindowRateLimiter(storage_from_string(settings.rate_limit_storage)),
             rate=parse(settings.rate_limit),
         )
-
-    def relay(self, outbox_ids: tuple[int, ...]) -> None:
-        """Publishes a request's events after its commit; the scheduled relay retries."""
-        if outbox_ids:
-            publish_pending(self.sessions, self.publish, ids=list(outbox_ids))
 
     def close(self) -> None:
         self.engine.dispose()

@@ -2,17 +2,26 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import secrets
 from dataclasses import dataclass
+from typing import cast
 
-from sqlalchemy import select
+from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from services.intake.schemas import EnquiryCreate, Status, StatusRead
-from shared.db.models import EnquiryRow, IdempotencyRow, ManagerRow, PartnerRow, ReferralRow
+from shared.db.models import (
+    EnquiryRow,
+    IdempotencyRow,
+    ManagerRow,
+    PartnerRow,
+    ReferralRow,
+    utcnow,
+)
 from shared.events import EnquiryReceived
 from shared.mail_requests import request_mail
 from shared.messaging.outbox import add_event
@@ -23,7 +32,7 @@ class Received:
     enquiry_id: int
     reference: str
     status_token: str
-    received_at_iso: str
+    received_at: dt.datetime
     outbox_ids: tuple[int, ...]  # events to publish after commit; empty for a repeat
     repeated: bool = False
 
@@ -32,8 +41,26 @@ class IdempotencyConflictError(Exception):
     """The Idempotency-Key was used before with a different request."""
 
 
-def reference_for(enquiry: EnquiryRow) -> str:
-    return f"WC-{enquiry.received_at.year}-{enquiry.id:06d}"
+_ENQUIRIES = cast(Table, EnquiryRow.__table__)
+_INSERT_ENQUIRY = insert(_ENQUIRIES).returning(_ENQUIRIES.c.id)
+_SET_REFERENCE = (
+    update(_ENQUIRIES)
+    .where(_ENQUIRIES.c.id == bindparam("key"))
+    .values(reference=bindparam("reference"))
+)
+# Column defaults the ORM would fill in; Core inserts need them spelled out.
+_CASE_DEFAULTS = {
+    "status": "received",
+    "topics": [],
+    "needs_interpreter": False,
+    "reasons": [],
+    "excluded": [],
+    "suggested_partners": [],
+}
+
+
+def format_reference(year: int, enquiry_id: int) -> str:
+    return f"WC-{year}-{enquiry_id:06d}"
 
 
 def _request_hash(data: EnquiryCreate) -> str:
@@ -43,9 +70,7 @@ def _request_hash(data: EnquiryCreate) -> str:
 
 def _received(row: EnquiryRow, outbox_ids: tuple[int, ...], repeated: bool) -> Received:
     assert row.reference is not None
-    return Received(
-        row.id, row.reference, row.status_token, row.received_at.isoformat(), outbox_ids, repeated
-    )
+    return Received(row.id, row.reference, row.status_token, row.received_at, outbox_ids, repeated)
 
 
 def receive_enquiry(
@@ -64,23 +89,30 @@ def receive_enquiry(
             return earlier
     try:
         with factory.begin() as session:
-            row = EnquiryRow(
-                status_token=secrets.token_urlsafe(24),
+            connection = session.connection()
+            values = data.model_dump(exclude={"channel"})
+            values["email"] = values["email"].lower() if values.get("email") else None
+            received_at = utcnow()
+            token = secrets.token_urlsafe(24)
+            values.update(
+                status_token=token,
                 correlation_id=correlation_id,
                 channel=channel,
-                **data.model_dump(exclude={"channel"}),
+                received_at=received_at,
+                **_CASE_DEFAULTS,
             )
-            row.email = row.email.lower() if row.email else None
-            session.add(row)
-            session.flush()
-            row.reference = reference_for(row)
-            event = add_event(session, EnquiryReceived(correlation_id, enquiry_id=row.id))
+            # Core statements compiled once: the intake's hot path, a fraction of the
+            # ORM's cost per enquiry.
+            enquiry_id = int(connection.execute(_INSERT_ENQUIRY, values).scalar_one())
+            reference = format_reference(received_at.year, enquiry_id)
+            connection.execute(_SET_REFERENCE, {"key": enquiry_id, "reference": reference})
+            event_id = add_event(session, EnquiryReceived(correlation_id, enquiry_id=enquiry_id))
             if idempotency_key:
                 session.add(
-                    IdempotencyRow(key=idempotency_key, request_hash=digest, enquiry_id=row.id)
+                    IdempotencyRow(key=idempotency_key, request_hash=digest, enquiry_id=enquiry_id)
                 )
-            session.flush()
-            return _received(row, (event.id,), repeated=False)
+                session.flush()
+            return Received(enquiry_id, reference, token, received_at, (event_id,), False)
     except IntegrityError:
         # Two posts with one key at the same moment: the other one won; answer as it did.
         if idempotency_key:

@@ -80,7 +80,9 @@ def confirmation(
     if not case.enquirer_email:
         raise ValueError("a confirmation needs the enquirer's e-mail address")
     language, fallback = i18n.confirmation_language(case.language)
+    title = i18n.render(language, "confirmation_subject.txt.j2").strip()
     context = {
+        "title": title,
         "lang": language,
         "direction": i18n.text_direction(language),
         "fallback": fallback,
@@ -92,7 +94,6 @@ def confirmation(
         "days": working_days,
         "sender_name": sender.name,
     }
-    title = i18n.render(language, "confirmation_subject.txt.j2").strip()
     msg = _message(
         sender,
         subject=f"[{case.reference}] {title}",
@@ -105,7 +106,6 @@ def confirmation(
     if parent:
         msg["In-Reply-To"] = parent
         msg["References"] = parent
-    context["title"] = title
     return _with_parts(msg, language, "confirmation", context, "en, de" if fallback else language)
 
 

@@ -6,6 +6,7 @@ import datetime as dt
 import uuid
 from dataclasses import dataclass
 from email.message import EmailMessage
+from email.utils import format_datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -107,6 +108,7 @@ def deliver(session: Session, *, delivery_id: int, mailer: Mailer, policy: MailP
         delivery.last_error = "confirmation rate limit for this address"
         return "suppressed"
     message = build_message(session, delivery, policy)
+    message["Date"] = format_datetime(utcnow())
     delivery.attempts += 1
     mailer.send(message)
     delivery.status = "sent"

@@ -62,6 +62,12 @@ class LanguageIdentifier:
             .build()
         )
 
+    def warm_up(self) -> None:
+        """Loads every language's model now rather than during the first enquiries."""
+        self._detector.detect_language_of("warm up")
+        for language in self._languages:
+            self._detector.compute_language_confidence("warm up", language)
+
     def detect(self, text: str, declared: str | None = None) -> LanguageReading:
         if declared:
             return LanguageReading(declared, "declared")

@@ -79,6 +79,9 @@ class Reader:
         self._matcher = CueMatcher([*cues, *town_cues(region)])
         self._languages = languages or LanguageIdentifier()
 
+    def warm_up(self) -> None:
+        self._languages.warm_up()
+
     def read(self, fields: EnquiryFields) -> Understanding:
         subject = fields.subject or ""
         message = fields.message

@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from celery import Celery
+import structlog
+from celery import Celery, signals
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -18,6 +19,8 @@ from shared.messaging.outbox import Publish
 from shared.messaging.worker import register_relay
 from shared.region import Region, load_region
 from shared.settings import Settings
+
+log = structlog.get_logger(__name__)
 
 
 @dataclass
@@ -44,6 +47,12 @@ class RoutingRuntime:
     def region(self) -> Region:
         return load_region()
 
+    def warm_up(self) -> None:
+        """Builds the engine and loads the language models before the first task."""
+        with self.sessions() as session:
+            engine = self.routing_engine(session)
+        engine.reader.warm_up()
+
     def routing_engine(self, session: Session) -> RoutingEngine:
         """The engine for the directory as the database has it now (rebuilt on import)."""
         version = directory_version(session)
@@ -57,4 +66,12 @@ def create_worker(settings: Settings) -> tuple[Celery, RoutingRuntime]:
     runtime = RoutingRuntime(settings, app)
     tasks.register(app, runtime)
     register_relay(app, lambda: runtime.sessions, lambda: runtime.publish)
+
+    @signals.worker_process_init.connect(weak=False)
+    def _warm(**_: object) -> None:  # each pool process, after the fork
+        try:
+            runtime.warm_up()
+        except Exception as exc:
+            log.warning("warm_up_failed", error=type(exc).__name__)
+
     return app, runtime

@@ -65,7 +65,7 @@ def system(
             "WELCOMEDESK_SMTP_URL": smtp.url,
             "WELCOMEDESK_SECRET_KEY": SECRET,
             "WELCOMEDESK_LOG_FORMAT": "json",
-            "WELCOMEDESK_RELAY_INTERVAL": "0.5",
+            "WELCOMEDESK_RELAY_INTERVAL": "2",
             "WELCOMEDESK_MAIL_RETRY_BACKOFF": "1",
             "WELCOMEDESK_VISIBILITY_TIMEOUT": "5",
             "WELCOMEDESK_RATE_LIMIT": "1000/minute",
@@ -79,6 +79,7 @@ def system(
     system.start("intake", "serve")
     system.start("routing", "worker", "routing", "--pool", "solo")
     system.start("notifications", "worker", "notifications", "--pool", "solo")
+    system.start("relay", "relay")
     system.start("beat", "beat")
     yield system
     system.stop_all()

@@ -51,7 +51,7 @@ def parse(msg: EmailMessage) -> EmailMessage:
 def part(msg: EmailMessage, subtype: str) -> str:
     body = msg.get_body(preferencelist=(subtype,))
     assert body is not None, f"no text/{subtype} part"
-    return str(body.get_content())
+    return str(body.get_content()).replace("\r\n", "\n")
 
 
 def notice(c: CaseView = CASE) -> EmailMessage:
@@ -246,7 +246,6 @@ def test_referral_excerpt_is_about_300_characters() -> None:
     (line,) = [line for line in body.splitlines() if line.startswith("Kurzfassung / Summary: ")]
     excerpt = line.removeprefix("Kurzfassung / Summary: ")
     assert excerpt == "x" * 280 + " …"
-    assert len(refer(case(message="kurz")).as_string()) > 0
     assert "Kurzfassung / Summary: kurz\n" in part(refer(case(message="kurz")), "plain")
 
 
@@ -256,15 +255,24 @@ def test_referral_copies_the_enquirer_and_says_so() -> None:
     assert (cc.display_name, cc.addr_spec) == ("Samira Haddad", "samira@example.net")
     assert parsed["To"].addresses[0].addr_spec == "iq@example.com"
     assert "erhält diese E-Mail in Kopie" in part(parsed, "plain")
-    assert "they are in copy" in part(parsed, "plain")
+    assert "they are in copy, please contact them directly." in part(parsed, "plain")
 
 
 def test_referral_without_an_enquirer_address_says_to_call() -> None:
     parsed = refer(case(enquirer_email=None))
     assert "Cc" not in parsed
     body = part(parsed, "plain")
-    assert "keine E-Mail-Adresse" in body
+    assert "keine E-Mail-Adresse angegeben; bitte nehmen Sie telefonisch Kontakt auf" in body
+    assert "they gave no e-mail address, please call them." in body
     assert "in Kopie" not in body
+
+
+def test_referral_without_any_contact_asks_the_partner_to_reply() -> None:
+    parsed = refer(case(enquirer_email=None, enquirer_phone=None))
+    assert "Cc" not in parsed
+    body = part(parsed, "plain")
+    assert "bitte antworten Sie auf diese E-Mail, wir stellen den Kontakt her" in body
+    assert "telefonisch" not in body
 
 
 def test_referral_is_german_with_an_english_line() -> None:

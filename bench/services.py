@@ -1,0 +1,308 @@
+"""Service figures: enquiries accepted durably per second beside a bare INSERT endpoint,
+and the latency from POST to the manager's mail at the SMTP server.
+
+    python -m bench.services [--seconds 20] [--clients 50] [--rate 50] [--embedded-rate 5]
+
+Runs on this machine's PostgreSQL and Redis (a database and a Redis database index of
+its own, removed afterwards), with real worker processes and an aiosmtpd server.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import httpx
+import redis
+import yaml
+
+from bench.routing import example_enquiries
+from tests.support.servers import database, free_port, postgres_server, smtp_sink, wait_for_port
+
+ROOT = Path(__file__).resolve().parent.parent
+DEMO = ROOT / "shared" / "data" / "demo_directory.yaml"
+CLI = [sys.executable, "-m", "welcomedesk"]
+SECRET = "bench-secret-key-0123456789abcdef"
+REFERENCE = re.compile(r"WC-\d{4}-\d{6}")
+
+
+def roomy_directory(folder: Path) -> Path:
+    """The demo directory with room for every enquiry a run sends."""
+    data = yaml.safe_load(DEMO.read_text(encoding="utf-8"))
+    for manager in data["managers"]:
+        manager["capacity"] = 1_000_000
+        manager["absences"] = []
+    path = folder / "directory.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+@contextmanager
+def processes(env: dict[str, str], cwd: Path, *commands: list[str]) -> Iterator[None]:
+    children: list[subprocess.Popen[bytes]] = []
+    full_env = {**os.environ, **env, "PYTHONPATH": str(ROOT)}
+    try:
+        for command in commands:
+            log = (cwd / f"{command[-1]}-{len(children)}.log").open("ab")
+            children.append(
+                subprocess.Popen(command, cwd=cwd, env=full_env, stdout=log, stderr=log)
+            )
+            log.close()
+        yield
+    finally:
+        for child in children:
+            child.terminate()
+        for child in children:
+            try:
+                child.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                child.kill()
+
+
+def wrk(url: str, body: dict[str, Any], *, seconds: int, clients: int) -> tuple[float, int]:
+    """Requests per second that got a 2xx answer, and the number of other answers."""
+    binary = shutil.which("wrk")
+    if binary is None:
+        sys.exit("wrk is not installed: `make system-deps` installs it")
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        script.write(
+            'wrk.method = "POST"\n'
+            f"wrk.body = {json.dumps(json.dumps(body))}\n"
+            'wrk.headers["Content-Type"] = "application/json"\n'
+        )
+    out = subprocess.run(
+        [binary, "-t2", f"-c{clients}", f"-d{seconds}s", "-s", script.name, url],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    Path(script.name).unlink()
+    total = int(re.search(r"(\d+) requests in", out).group(1))  # type: ignore[union-attr]
+    bad_match = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    bad = int(bad_match.group(1)) if bad_match else 0
+    return (total - bad) / seconds, bad
+
+
+def throughput(db_url: str, broker: str, folder: Path, seconds: int, clients: int) -> None:
+    body = {
+        "message": "Ich möchte meinen Abschluss anerkennen lassen.",
+        "consent_processing": True,
+        "email": "bench@example.net",
+    }
+    port = free_port()
+    env = {
+        "WELCOMEDESK_DATABASE_URL": db_url,
+        "WELCOMEDESK_BROKER_URL": broker,
+        "WELCOMEDESK_SECRET_KEY": SECRET,
+        "WELCOMEDESK_PORT": str(port),
+        "WELCOMEDESK_RATE_LIMIT": "100000000/minute",
+        "WELCOMEDESK_LOG_LEVEL": "WARNING",
+        "BARE_DATABASE_URL": db_url,
+    }
+    with processes(env, folder, [*CLI, "serve", "--workers", "2"]):
+        wait_for_port(port, 60)
+        ours, ours_bad = wrk(
+            f"http://127.0.0.1:{port}/api/v1/enquiries", body, seconds=seconds, clients=clients
+        )
+    bare_port = free_port()
+    uvicorn = [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "bench.bare_app:create_app",
+        "--factory",
+        "--workers",
+        "2",
+        "--port",
+        str(bare_port),
+        "--log-level",
+        "warning",
+    ]
+    with processes(env, folder, uvicorn):
+        wait_for_port(bare_port, 60)
+        bare, bare_bad = wrk(
+            f"http://127.0.0.1:{bare_port}/api/v1/enquiries", body, seconds=seconds, clients=clients
+        )
+    ratio = ours / bare if bare else 0.0
+    verdict = "ok" if ratio >= 0.6 else "MISSED"
+    print(
+        f"intake: {ours:,.0f} enquiries/s accepted durably ({ours_bad} not 2xx); "
+        f"bare INSERT endpoint: {bare:,.0f}/s ({bare_bad} not 2xx); ratio {ratio:.2f} "
+        f"(target >= 0.6) {verdict}  [{clients} clients, {seconds} s, 2 uvicorn workers each]"
+    )
+
+
+async def _post_at_rate(url: str, rate: float, count: int) -> dict[str, float]:
+    """Posts `count` enquiries at `rate` per second; returns reference -> time sent."""
+    enquiries = example_enquiries()
+    sent: dict[str, float] = {}
+    async with httpx.AsyncClient(timeout=30) as client:
+
+        async def one(i: int) -> None:
+            e = enquiries[i % len(enquiries)]
+            body = {
+                "message": e["message"],
+                "subject": e["subject"],
+                "consent_processing": True,
+                "email": f"latency-{i}-{uuid.uuid4().hex[:6]}@example.net",
+            }
+            start = time.perf_counter()
+            response = await client.post(url, json=body)
+            if response.status_code == 202:
+                sent[response.json()["reference"]] = start
+
+        tasks = []
+        begin = time.perf_counter()
+        for i in range(count):
+            await asyncio.sleep(max(0.0, begin + i / rate - time.perf_counter()))
+            tasks.append(asyncio.create_task(one(i)))
+        await asyncio.gather(*tasks)
+    return sent
+
+
+def latency(
+    env: dict[str, str],
+    folder: Path,
+    *,
+    rate: float,
+    seconds: int,
+    label: str,
+    target_p50: float | None,
+    target_p99: float,
+    embedded: bool,
+) -> None:
+    with smtp_sink() as sink:
+        arrivals: dict[str, float] = {}
+        original = sink.handle_DATA
+
+        async def timed(server: Any, session: Any, envelope: Any) -> str:
+            answer = await original(server, session, envelope)
+            text = envelope.content.decode("latin-1")
+            match = REFERENCE.search(text)
+            if match and "manager" in text.split("Message-ID:", 1)[-1][:200]:
+                arrivals.setdefault(match.group(0), time.perf_counter())
+            return answer
+
+        sink.handle_DATA = timed  # type: ignore[method-assign]
+        port = free_port()
+        env = {
+            **env,
+            "WELCOMEDESK_SMTP_URL": sink.url,
+            "WELCOMEDESK_PORT": str(port),
+            "WELCOMEDESK_SECRET_KEY": SECRET,
+            "WELCOMEDESK_RATE_LIMIT": "100000000/minute",
+            "WELCOMEDESK_LOG_LEVEL": "WARNING",
+            "WELCOMEDESK_CONFIRMATION_LIMIT": "1000/hour",
+        }
+        pool = ["--pool", "solo"] if embedded else ["--concurrency", "2"]
+        with processes(
+            env,
+            folder,
+            [*CLI, "serve"],
+            [*CLI, "worker", "routing", *pool],
+            [*CLI, "worker", "notifications", *pool],
+            [*CLI, "beat"],
+        ):
+            wait_for_port(port, 60)
+            time.sleep(3)  # workers connected and warm
+            count = int(rate * seconds)
+            sent = asyncio.run(
+                _post_at_rate(f"http://127.0.0.1:{port}/api/v1/enquiries", rate, count)
+            )
+            deadline = time.monotonic() + 60
+            while time.monotonic() < deadline and not set(sent) <= set(arrivals):
+                time.sleep(0.1)
+    waits = sorted(arrivals[r] - t for r, t in sent.items() if r in arrivals)
+    if not waits:
+        print(f"{label}: no manager mail arrived")
+        return
+    p50 = statistics.median(waits) * 1000
+    p99 = waits[min(len(waits) - 1, int(len(waits) * 0.99))] * 1000
+    ok = (target_p50 is None or p50 < target_p50) and p99 < target_p99
+    target = (f"p50 < {target_p50:.0f} ms, " if target_p50 else "") + f"p99 < {target_p99:.0f} ms"
+    print(
+        f"{label}: POST to manager mail p50 {p50:.0f} ms, p99 {p99:.0f} ms over "
+        f"{len(waits)}/{len(sent)} enquiries at {rate:g}/s (target {target}) "
+        f"{'ok' if ok else 'MISSED'}"
+    )
+
+
+def setup_database(db_url: str, folder: Path, directory: Path, env: dict[str, str]) -> None:
+    full = {
+        **os.environ,
+        **env,
+        "WELCOMEDESK_DATABASE_URL": db_url,
+        "WELCOMEDESK_SECRET_KEY": SECRET,
+        "PYTHONPATH": str(ROOT),
+    }
+    for args in (["migrate"], ["directory", "import", str(directory)]):
+        subprocess.run([*CLI, *args], cwd=folder, env=full, check=True, capture_output=True)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--seconds", type=int, default=20)
+    parser.add_argument("--clients", type=int, default=50)
+    parser.add_argument("--rate", type=float, default=50)
+    parser.add_argument("--latency-seconds", type=int, default=10)
+    parser.add_argument("--embedded-rate", type=float, default=5)
+    args = parser.parse_args()
+    index = 11 + uuid.uuid4().int % 4
+    broker = f"redis://127.0.0.1:6379/{index}"
+    with tempfile.TemporaryDirectory(prefix="wd-bench-") as tmp, postgres_server() as admin:
+        folder = Path(tmp)
+        directory = roomy_directory(folder)
+        try:
+            with database(admin) as db_url:
+                setup_database(db_url, folder, directory, {})
+                throughput(db_url, broker, folder, args.seconds, args.clients)
+            with database(admin) as db_url:
+                setup_database(db_url, folder, directory, {})
+                latency(
+                    {"WELCOMEDESK_DATABASE_URL": db_url, "WELCOMEDESK_BROKER_URL": broker},
+                    folder,
+                    rate=args.rate,
+                    seconds=args.latency_seconds,
+                    label="PostgreSQL + Redis",
+                    target_p50=100,
+                    target_p99=300,
+                    embedded=False,
+                )
+        finally:
+            redis.Redis.from_url(broker).flushdb()
+        embedded = folder / "embedded"
+        embedded.mkdir()
+        env = {
+            "WELCOMEDESK_DATABASE_URL": f"sqlite:///{embedded}/welcomedesk.sqlite",
+            "WELCOMEDESK_BROKER_URL": f"sqla+sqlite:///{embedded}/broker.sqlite",
+        }
+        setup_database(env["WELCOMEDESK_DATABASE_URL"], embedded, directory, env)
+        latency(
+            env,
+            embedded,
+            rate=args.embedded_rate,
+            seconds=args.latency_seconds,
+            label="embedded (SQLite, kombu SQLAlchemy transport)",
+            target_p50=None,
+            target_p99=1000,
+            embedded=True,
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,212 @@
+"""The public web form: plain HTML that works on a phone, without JavaScript, in eight languages.
+
+GET / shows the form; POST / stores the enquiry through the same service function
+as the API and redirects (303) to /thanks/{status_token}, or shows the form again
+with the entered values and a message next to each field that needs one. The
+relay process publishes the enquiry's event after commit, as for the API.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Final
+
+import structlog
+from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import FormData
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.formparsers import MultiPartException
+
+from services.intake import csrf, form_errors, languages, service
+from services.intake.deps import CorrelationIdDep, DbSession, RuntimeDep, rate_limited
+from services.intake.form_input import HONEYPOT, LANGUAGE, TOKEN, Submission, blank
+from services.intake.form_input import read_submission as read_fields
+from shared.metrics import ENQUIRIES_RECEIVED
+
+router = APIRouter(include_in_schema=False)
+log = structlog.get_logger()
+
+STATIC: Final = languages.HERE / "static"
+ANSWER_DAYS: Final = 2  # what the Welcome Center promises: an answer within two working days
+_SECURITY_HEADERS: Final = {
+    "Content-Security-Policy": "default-src 'none'; style-src 'self'; img-src 'self'; "
+    "form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "no-referrer",  # the thank-you page's address is the enquirer's status link
+    "Cache-Control": "no-store",
+}
+
+
+def _choice(request: Request, *, given: str | None = None) -> languages.Choice:
+    if given and (language := languages.supported(given)):
+        return languages.Choice(language, remember=False)
+    return languages.choose(
+        query=request.query_params.get("lang"),
+        cookie=request.cookies.get(languages.COOKIE),
+        accept_language=request.headers.get("accept-language"),
+    )
+
+
+def _page(
+    choice: languages.Choice, template: str, code: int = 200, /, **context: object
+) -> Response:
+    html = languages.render(choice, template, **context)
+    response = HTMLResponse(html, status_code=code, headers=_SECURITY_HEADERS)
+    response.headers["Content-Language"] = choice.language
+    if choice.remember:
+        response.set_cookie(
+            languages.COOKIE,
+            choice.language,
+            max_age=languages.COOKIE_MAX_AGE,
+            httponly=True,
+            samesite="lax",
+        )
+    return response
+
+
+def _guard(request: Request) -> csrf.FormGuard:
+    return csrf.FormGuard(request.app.state.runtime.settings.secret_key)
+
+
+def _form_page(
+    request: Request,
+    choice: languages.Choice,
+    submission: Submission,
+    *,
+    status: int = 200,
+    problem: form_errors.FormProblem | None = None,
+) -> Response:
+    """The form, with a fresh token bound to this browser's cookie (set here if it is new)."""
+    browser_id = request.cookies.get(csrf.COOKIE) or ""
+    new_browser = not browser_id or len(browser_id) > 100
+    if new_browser:
+        browser_id = csrf.FormGuard.new_browser_id()
+    t = languages.translations(choice.language)
+    response = _page(
+        choice,
+        "form.html.j2",
+        status,
+        values=submission.values,
+        checked=submission.checked,
+        errors=form_errors.describe_all(submission.errors, t),
+        problem=form_errors.problem(problem, t) if problem else None,
+        token=_guard(request).issue(browser_id),
+        answer_languages=list(languages.answer_languages(choice.language)),
+    )
+    if new_browser:
+        response.set_cookie(
+            csrf.COOKIE,
+            browser_id,
+            max_age=csrf.COOKIE_MAX_AGE,
+            httponly=True,
+            samesite="lax",
+            secure=request.url.scheme == "https",
+        )
+    return response
+
+
+def _over_limit(request: Request, runtime: RuntimeDep) -> str | None:
+    """The intake's rate limit (rate_limited), answered with the form rather than JSON:
+    None within the limit, else the seconds to wait (Retry-After)."""
+    try:
+        rate_limited(request, runtime)
+    except HTTPException as exc:
+        if exc.status_code != 429:
+            raise
+        return (exc.headers or {}).get("Retry-After", "60")
+    return None
+
+
+@router.get("/", response_class=HTMLResponse)
+def show_form(request: Request) -> Response:
+    choice = _choice(request)
+    return _form_page(request, choice, blank(answer_language=choice.language))
+
+
+async def _read_form(request: Request) -> FormData | None:
+    """The submitted fields (files among them are closed, and refused as values), or None
+    when the body is not a readable form."""
+    try:
+        async with request.form(max_files=5, max_fields=100) as form:
+            return form
+    except (StarletteHTTPException, MultiPartException):  # Starlette's answer would be JSON
+        return None
+
+
+@router.post("/", response_class=HTMLResponse)
+async def submit_form(
+    request: Request,
+    runtime: RuntimeDep,
+    correlation_id: CorrelationIdDep,
+    retry_after: Annotated[str | None, Depends(_over_limit)],
+) -> Response:
+    form = await _read_form(request)
+    if form is None:
+        choice = _choice(request)
+        return _form_page(
+            request,
+            choice,
+            blank(answer_language=choice.language),
+            status=400,
+            problem="unreadable",
+        )
+    lang_field = form.get(LANGUAGE)
+    choice = _choice(request, given=lang_field if isinstance(lang_field, str) else None)
+    if form.get(HONEYPOT):
+        log.info("form_honeypot_filled")
+        return RedirectResponse(f"/thanks?lang={choice.language}", status_code=303)
+    submission = read_fields(form)
+    if retry_after is not None:
+        page = _form_page(request, choice, submission, status=429, problem="too_many")
+        page.headers["Retry-After"] = retry_after
+        return page
+    token = form.get(TOKEN)
+    try:
+        nonce = _guard(request).check(
+            token if isinstance(token, str) else None, request.cookies.get(csrf.COOKIE)
+        )
+    except csrf.TokenError as exc:
+        log.info("form_token_refused", reason=str(exc))
+        return _form_page(request, choice, submission, status=400, problem="token")
+    if submission.data is None:
+        return _form_page(request, choice, submission, status=400)
+    try:
+        received = await run_in_threadpool(
+            service.receive_enquiry,
+            runtime.sessions,
+            data=submission.data,
+            channel="web",
+            correlation_id=correlation_id,
+            idempotency_key=csrf.idempotency_key(nonce),
+        )
+    except service.IdempotencyConflictError:
+        return _form_page(request, choice, submission, status=400, problem="repeated")
+    if not received.repeated:  # the relay process publishes its event once committed
+        ENQUIRIES_RECEIVED.labels(channel="web").inc()
+    return RedirectResponse(
+        f"/thanks/{received.status_token}?lang={choice.language}", status_code=303
+    )
+
+
+@router.get("/thanks", response_class=HTMLResponse)
+def thank_you(request: Request) -> Response:
+    return _page(_choice(request), "thanks.html.j2", reference=None)
+
+
+@router.get("/thanks/{token}", response_class=HTMLResponse)
+def thanks(token: str, request: Request, session: DbSession) -> Response:
+    choice = _choice(request)
+    found = service.read_status(session, token=token) if len(token) <= 64 else None
+    if found is None:
+        return _page(choice, "not_found.html.j2", 404)
+    base = request.app.state.runtime.settings.base_url.rstrip("/")
+    return _page(
+        choice,
+        "thanks.html.j2",
+        reference=found.reference,
+        status=found.status,
+        status_url=f"{base}/thanks/{token}",
+        days=ANSWER_DAYS,
+    )

@@ -1,0 +1,138 @@
+"""The confirmation's catalogues: complete, well-formed, in step with the templates."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from babel.messages.catalog import Catalog
+from babel.messages.extract import extract_from_dir
+from babel.messages.pofile import read_po
+
+from services.notifications import i18n
+
+LANGUAGES = sorted(i18n.TRANSLATED)
+
+
+def catalogue(path: Path, language: str | None = None) -> Catalog:
+    with path.open("rb") as po:
+        return read_po(po, locale=language)
+
+
+def ids(cat: Catalog) -> set[object]:
+    return {message.id for message in cat if message.id}
+
+
+def test_every_language_directory_is_a_listed_catalogue() -> None:
+    found = sorted(p.name for p in i18n.LOCALES.iterdir() if p.is_dir())
+    assert found == LANGUAGES
+    assert all(i18n.catalogue_path(language).is_file() for language in LANGUAGES)
+
+
+def test_no_compiled_catalogue_is_shipped() -> None:
+    assert list(i18n.LOCALES.rglob("*.mo")) == []
+
+
+def test_template_catalogue_matches_the_templates() -> None:
+    extracted = {
+        message
+        for _, _, message, _, _ in extract_from_dir(
+            str(i18n.TEMPLATES),
+            method_map=[("**.j2", "jinja2")],
+            options_map={"**.j2": {"extensions": "jinja2.ext.i18n", "newstyle_gettext": "true"}},
+        )
+    }
+    assert extracted == ids(catalogue(i18n.LOCALES / "messages.pot"))
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_catalogue_is_complete_and_checks_clean(language: str) -> None:
+    template = catalogue(i18n.LOCALES / "messages.pot")
+    cat = catalogue(i18n.catalogue_path(language), language)
+    assert str(cat.locale) == language
+    assert ids(cat) == ids(template)
+    for message in cat:
+        if not message.id:
+            continue
+        assert not message.fuzzy, message.id
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        assert len(strings) == (cat.num_plurals if message.pluralizable else 1), message.id
+        assert all(strings), message.id
+        errors = [str(e) for e in message.check(cat)]
+        assert errors == [], message.id
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_catalogue_translates(language: str) -> None:
+    subject = "We have received your enquiry"
+    assert i18n.translations(language).gettext(subject) != subject
+
+
+@pytest.mark.parametrize(
+    ("language", "days", "expected"),
+    [
+        ("de", 1, "innerhalb eines Werktages"),
+        ("de", 3, "innerhalb von 3 Werktagen"),
+        ("uk", 1, "протягом 1 робочого дня"),
+        ("uk", 3, "протягом 3 робочих днів"),
+        ("uk", 11, "протягом 11 робочих днів"),
+        ("uk", 21, "протягом 21 робочого дня"),
+        ("ru", 2, "в течение 2 рабочих дней"),
+        ("pl", 1, "w ciągu 1 dnia roboczego"),
+        ("pl", 22, "w ciągu 22 dni roboczych"),
+        ("ar", 1, "خلال يوم عمل واحد"),
+        ("ar", 2, "خلال يومَي عمل"),
+        ("ar", 5, "خلال 5 أيام عمل"),
+        ("ar", 11, "خلال 11 يوم عمل"),
+        ("ro", 20, "în 20 de zile lucrătoare"),
+        ("zh", 2, "通常在 2 个工作日内"),
+    ],
+)
+def test_working_days_take_the_languages_plural(language: str, days: int, expected: str) -> None:
+    assert expected in i18n.render(
+        language,
+        "confirmation.txt.j2",
+        lang=language,
+        direction=i18n.text_direction(language),
+        fallback=False,
+        name="",
+        reference="WC-2026-000001",
+        subject="",
+        site=None,
+        status_url="https://example.org/s",
+        days=days,
+        sender_name="WC",
+        title="t",
+    )
+
+
+@pytest.mark.parametrize(
+    ("requested", "expected"),
+    [("de", ("de", False)), ("DE-at", ("de", False)), ("en", ("en", False)), ("sw", ("en", True))],
+)
+def test_confirmation_language(requested: str, expected: tuple[str, bool]) -> None:
+    assert i18n.confirmation_language(requested) == expected
+
+
+def test_html_templates_autoescape_and_text_templates_do_not() -> None:
+    facts = {
+        "reference": "<r&>",
+        "name": "",
+        "email": "",
+        "phone": "",
+        "requester": "",
+        "company": "",
+        "language": "",
+        "interpreter": False,
+        "topics": [],
+        "district": None,
+        "site": None,
+        "manager": "",
+        "subject": "",
+        "message": "",
+        "reasons": [],
+        "case_url": "",
+    }
+    assert "&lt;r&amp;&gt;" in i18n.render("de", "_case.html.j2", **facts)
+    assert "<r&>" not in i18n.render("de", "_case.html.j2", **facts)
+    assert "Reference: <r&>\n" in i18n.render("de", "_case.txt.j2", **facts)
