@@ -29,14 +29,40 @@ class SmtpMailer:
         self.password = unquote(parts.password) if parts.password else None
         self.timeout = timeout
 
-    def send(self, message: EmailMessage) -> None:
+        self._client: smtplib.SMTP | None = None
+
+    def _connect(self) -> smtplib.SMTP:
         client_class = smtplib.SMTP_SSL if self.tls else smtplib.SMTP
-        with client_class(self.host, self.port, timeout=self.timeout) as client:
-            if self.starttls:
-                client.starttls()
-            if self.user and self.password:
-                client.login(self.user, self.password)
-            client.send_message(message)
+        client = client_class(self.host, self.port, timeout=self.timeout)
+        if self.starttls:
+            client.starttls()
+        if self.user and self.password:
+            client.login(self.user, self.password)
+        return client
+
+    def send(self, message: EmailMessage) -> None:
+        """Sends over a kept connection; a connection the server closed is opened again once."""
+        for attempt in (1, 2):
+            if self._client is None:
+                self._client = self._connect()
+            try:
+                self._client.send_message(message)
+                return
+            except smtplib.SMTPServerDisconnected:
+                self._client = None
+                if attempt == 2:
+                    raise
+            except (smtplib.SMTPException, OSError):
+                self.close()
+                raise
+
+    def close(self) -> None:
+        client, self._client = self._client, None
+        if client is not None:
+            try:
+                client.quit()
+            except (smtplib.SMTPException, OSError):
+                client.close()
 
 
 class OutboxMailer:

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import Any, cast
 
 import structlog
-from sqlalchemy import Table, insert, select
+from sqlalchemy import Table, insert, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from shared.db.models import OutboxRow, utcnow
@@ -40,22 +40,31 @@ def publish_pending(
     A broker that is down leaves the rest pending for the next run. An event may
     go out twice (crash between publish and mark): every task is idempotent.
     """
-    sent = 0
-    with factory() as session:
-        query = select(OutboxRow).where(OutboxRow.published_at.is_(None))
+    published: list[int] = []
+    with factory.begin() as session:
+        query = select(_OUTBOX.c.id, _OUTBOX.c.task, _OUTBOX.c.payload).where(
+            _OUTBOX.c.published_at.is_(None)
+        )
         if ids is not None:
-            query = query.where(OutboxRow.id.in_(ids))
-        query = query.order_by(OutboxRow.id).limit(limit)
+            query = query.where(_OUTBOX.c.id.in_(ids))
+        query = query.order_by(_OUTBOX.c.id).limit(limit)
         if session.get_bind().dialect.name == "postgresql":
             query = query.with_for_update(skip_locked=True)
-        for row in session.scalars(query):
+        connection = session.connection()
+        for event_id, task, payload in connection.execute(query):
             try:
-                publish(row.task, row.payload)
+                publish(task, payload)
             except Exception as exc:
-                row.attempts += 1
-                log.warning("outbox_publish_failed", task=row.task, error=type(exc).__name__)
+                connection.execute(
+                    update(_OUTBOX)
+                    .where(_OUTBOX.c.id == event_id)
+                    .values(attempts=_OUTBOX.c.attempts + 1)
+                )
+                log.warning("outbox_publish_failed", task=task, error=type(exc).__name__)
                 break
-            row.published_at = utcnow()
-            sent += 1
-        session.commit()
-    return sent
+            published.append(event_id)
+        if published:
+            connection.execute(
+                update(_OUTBOX).where(_OUTBOX.c.id.in_(published)).values(published_at=utcnow())
+            )
+    return len(published)
