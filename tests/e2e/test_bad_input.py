@@ -1,0 +1,306 @@
+"""Bad input over HTTP against the running intake: a clear 4xx naming the field, never a
+5xx, nothing half-written; hostile text is accepted but harmless in the mails; the
+Idempotency-Key, the rate limit and the status link behave."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from email.message import EmailMessage
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.support.stack import (
+    Received,
+    Stack,
+    build_stack,
+    deliveries_of,
+    enquiry,
+    enquiry_count,
+)
+from tests.support.system import wait_until
+
+LIMIT = 64 * 1024  # WELCOMEDESK_MAX_BODY_BYTES' default
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory: pytest.TempPathFactory, postgres_admin: str) -> Iterator[Stack]:
+    with build_stack(tmp_path_factory.mktemp("bad-input"), postgres_admin) as built:
+        yield built
+
+
+@pytest.fixture(scope="module")
+def limited(tmp_path_factory: pytest.TempPathFactory, postgres_admin: str) -> Iterator[Stack]:
+    """An intake of its own, allowing five posts a minute per address."""
+    with build_stack(
+        tmp_path_factory.mktemp("rate-limited"),
+        postgres_admin,
+        env={"WELCOMEDESK_RATE_LIMIT": "5/minute"},
+        processes=("intake",),
+    ) as built:
+        yield built
+
+
+def _url(stack: Stack) -> str:
+    return f"{stack.system.base_url}/api/v1/enquiries"
+
+
+def _valid() -> dict[str, Any]:
+    return enquiry(f"bad.{uuid.uuid4().hex[:8]}@example.net")
+
+
+def _with(**fields: Any) -> dict[str, Any]:
+    return {**_valid(), **fields}
+
+
+def _without(name: str) -> dict[str, Any]:
+    body = _valid()
+    del body[name]
+    return body
+
+
+def _fields_named(response: httpx.Response) -> set[str]:
+    detail = response.json()["detail"]
+    assert isinstance(detail, list), detail
+    return {str(part) for error in detail for part in error["loc"]}
+
+
+# (case, body, the field the answer must name)
+INVALID: list[tuple[str, dict[str, Any], str]] = [
+    ("name-too-long", _with(name="n" * 201), "name"),
+    ("email-too-long", _with(email="e" * 250 + "@example.org"), "email"),
+    ("phone-too-long", _with(phone="1" * 51), "phone"),
+    ("company-too-long", _with(company="c" * 201), "company"),
+    ("postal-code-too-long", _with(postal_code="3" * 13), "postal_code"),
+    ("city-too-long", _with(city="c" * 101), "city"),
+    ("country-too-long", _with(country="c" * 101), "country"),
+    ("preferred-language-too-long", _with(preferred_language="e" * 40), "preferred_language"),
+    ("preferred-site-too-long", _with(preferred_site="s" * 65), "preferred_site"),
+    ("subject-too-long", _with(subject="s" * 301), "subject"),
+    ("message-too-long", _with(message="m" * 20_001), "message"),
+    ("name-a-number", _with(name=42), "name"),
+    ("name-a-list", _with(name=["Eve", "Example"]), "name"),
+    ("email-a-number", _with(email=7), "email"),
+    ("postal-code-a-number", _with(postal_code=38106), "postal_code"),
+    ("message-a-number", _with(message=42), "message"),
+    ("message-an-object", _with(message={"text": "hello"}), "message"),
+    ("consent-processing-a-word", _with(consent_processing="maybe"), "consent_processing"),
+    ("consent-referral-a-word", _with(consent_referral="perhaps"), "consent_referral"),
+    ("message-missing", _without("message"), "message"),
+    ("message-empty", _with(message=""), "message"),
+    ("message-blank", _with(message="   \n\t "), "message"),
+    ("consent-processing-false", _with(consent_processing=False), "consent_processing"),
+    ("consent-processing-missing", _without("consent_processing"), "consent_processing"),
+    ("requester-type-unknown", _with(requester_type="robot"), "requester_type"),
+    ("email-no-at", _with(email="not-an-address"), "email"),
+    ("email-no-domain-dot", _with(email="eve@localhost"), "email"),
+    ("email-with-crlf", _with(email="eve@example.org\r\nBcc: x@evil.example"), "email"),
+    ("email-two-at", _with(email="eve@@example.org"), "email"),
+]
+
+
+@pytest.mark.parametrize(("body", "field"), [c[1:] for c in INVALID], ids=[c[0] for c in INVALID])
+def test_an_invalid_field_gets_a_4xx_naming_it_and_stores_nothing(
+    stack: Stack, body: dict[str, Any], field: str
+) -> None:
+    before = enquiry_count(stack.db)
+    response = httpx.post(_url(stack), json=body, timeout=10)
+    assert response.status_code == 422, response.text
+    assert field in _fields_named(response)
+    assert enquiry_count(stack.db) == before
+
+
+# (case, raw body) that is not an object of fields at all
+NOT_AN_OBJECT: list[tuple[str, bytes]] = [
+    ("invalid-json", b'{"message": "hello", "consent_processing": tru'),
+    ("trailing-garbage", b'{"message": "hello", "consent_processing": true} x'),
+    ("json-array", b'[{"message": "hello", "consent_processing": true}]'),
+    ("json-string", b'"hello"'),
+    ("json-null", b"null"),
+    ("empty", b""),
+    ("not-utf8", b'{"message": "\xff\xfe", "consent_processing": true}'),
+]
+
+
+@pytest.mark.parametrize("raw", [c[1] for c in NOT_AN_OBJECT], ids=[c[0] for c in NOT_AN_OBJECT])
+def test_a_body_that_is_no_json_object_gets_a_4xx_and_stores_nothing(
+    stack: Stack, raw: bytes
+) -> None:
+    before = enquiry_count(stack.db)
+    response = httpx.post(
+        _url(stack), content=raw, headers={"content-type": "application/json"}, timeout=10
+    )
+    assert 400 <= response.status_code < 500, response.text
+    assert response.json()["detail"]
+    assert enquiry_count(stack.db) == before
+
+
+def _chunks(size: int, chunk: int = 4096) -> Iterator[bytes]:
+    yield b'{"consent_processing": true, "message": "'
+    sent = 0
+    while sent < size:
+        yield b"m" * chunk
+        sent += chunk
+    yield b'"}'
+
+
+@pytest.mark.parametrize("chunked", [False, True], ids=["declared", "chunked"])
+@pytest.mark.parametrize("size", [LIMIT + 1, 10 * 1024 * 1024], ids=["just-over", "10MB"])
+def test_a_body_over_the_limit_gets_413_and_stores_nothing(
+    stack: Stack, size: int, chunked: bool
+) -> None:
+    before = enquiry_count(stack.db)
+    content: bytes | Iterator[bytes] = _chunks(size) if chunked else b"".join(_chunks(size))
+    response = httpx.post(
+        _url(stack), content=content, headers={"content-type": "application/json"}, timeout=30
+    )
+    assert response.status_code == 413, response.text
+    assert "larger than" in response.json()["detail"]
+    if chunked:
+        assert "content-length" not in response.request.headers
+    else:
+        assert int(response.request.headers["content-length"]) > LIMIT
+    assert enquiry_count(stack.db) == before
+
+
+def _wait_for_mails(stack: Stack, reference: str) -> list[Received]:
+    def all_sent() -> bool:
+        rows = deliveries_of(stack.db, reference)
+        return len(rows) >= 2 and all(d.status == "sent" for d in rows)
+
+    wait_until(all_sent, timeout=60, what="every mail of the enquiry sent")
+    received = stack.smtp.with_reference(reference)
+    assert len(received) == len(deliveries_of(stack.db, reference))
+    return received
+
+
+def _kind(message: EmailMessage) -> str:
+    """confirmation, manager, triage or referral, from our Message-ID."""
+    return str(message["Message-ID"]).strip("<>").split(".")[1]
+
+
+def _part(message: EmailMessage, subtype: str) -> str:
+    part = message.get_body((subtype,))
+    assert isinstance(part, EmailMessage), f"no text/{subtype} part"
+    return str(part.get_content())
+
+
+def test_crlf_in_name_and_subject_injects_no_header(stack: Stack) -> None:
+    address = f"crlf.{uuid.uuid4().hex[:8]}@example.net"
+    response = stack.system.post(
+        enquiry(
+            address,
+            name="Eve Example\r\nBcc: attacker@evil.example",
+            subject="Question\r\nX-Injected: yes\r\nBcc: attacker2@evil.example",
+        )
+    )
+    assert response.status_code == 202, response.text
+    received = _wait_for_mails(stack, response.json()["reference"])
+    by_kind = {_kind(r.message): r for r in received}
+    assert set(by_kind) == {"confirmation", "manager"}
+
+    for r in received:
+        assert not any("evil.example" in rcpt for rcpt in r.rcpt_tos), r.rcpt_tos
+        names = {key.lower() for key in r.message}
+        assert "bcc" not in names and "x-injected" not in names
+        for key, value in r.message.items():
+            assert "\r" not in str(value) and "\n" not in str(value), (key, value)
+
+    confirmation = by_kind["confirmation"].message
+    assert by_kind["confirmation"].rcpt_tos == (address,)
+    assert [a.addr_spec for a in confirmation["To"].addresses] == [address]
+
+    manager = by_kind["manager"].message
+    assert [a.addr_spec for a in manager["Reply-To"].addresses] == [address]
+    assert "X-Injected: yes" in str(manager["Subject"])  # kept as text, on the one line
+    lines = [line for line in _part(manager, "plain").splitlines() if "Eve Example" in line]
+    assert lines, "the name is not in the manager's mail"
+    assert all("Bcc: attacker@evil.example" in line for line in lines), lines
+
+
+def test_html_in_the_input_is_escaped_in_every_html_part(stack: Stack) -> None:
+    address = f"html.{uuid.uuid4().hex[:8]}@example.net"
+    response = stack.system.post(
+        enquiry(
+            address,
+            name="<b>Bold</b> Person",
+            subject="<img src=x onerror=alert(1)>",
+            message="Please help <script>alert('xss')</script> with the recognition of my "
+            "engineering degree; I live in Braunschweig.",
+            consent_referral=True,
+        )
+    )
+    assert response.status_code == 202, response.text
+    received = _wait_for_mails(stack, response.json()["reference"])
+    by_kind = {_kind(r.message): r.message for r in received}
+    assert {"confirmation", "manager"} <= set(by_kind)
+
+    for kind, message in by_kind.items():
+        html = _part(message, "html")
+        for raw in ("<script", "<img", "<b>Bold"):
+            assert raw not in html, (kind, raw)
+    assert "&lt;b&gt;Bold&lt;/b&gt; Person" in _part(by_kind["confirmation"], "html")
+    assert "&lt;img src=x onerror=alert(1)&gt;" in _part(by_kind["confirmation"], "html")
+    manager_html = _part(by_kind["manager"], "html")
+    assert "&lt;script&gt;alert(" in manager_html
+    assert "&lt;b&gt;Bold&lt;/b&gt; Person" in manager_html
+    # The text part carries the enquirer's words as written.
+    assert "<script>alert('xss')</script>" in _part(by_kind["manager"], "plain")
+    if "referral" in by_kind:
+        assert "&lt;script&gt;alert(" in _part(by_kind["referral"], "html")
+
+
+def test_the_same_idempotency_key_and_body_give_the_same_answer_once(stack: Stack) -> None:
+    body = _valid()
+    key = f"key-{uuid.uuid4().hex}"
+    before = enquiry_count(stack.db)
+    first = stack.system.post(body, **{"Idempotency-Key": key})
+    again = stack.system.post(body, **{"Idempotency-Key": key})
+    assert first.status_code == again.status_code == 202, (first.text, again.text)
+    assert again.json()["reference"] == first.json()["reference"]
+    assert again.json()["status_url"] == first.json()["status_url"]
+    assert enquiry_count(stack.db) == before + 1
+
+    other = stack.system.post(_valid(), **{"Idempotency-Key": key})
+    assert other.status_code == 409, other.text
+    assert "Idempotency-Key" in other.json()["detail"]
+    assert enquiry_count(stack.db) == before + 1
+
+
+def test_the_sixth_post_in_a_minute_gets_429_with_retry_after(limited: Stack) -> None:
+    before = enquiry_count(limited.db)
+    for _ in range(5):
+        response = limited.system.post(_valid())
+        assert response.status_code == 202, response.text
+    refused = limited.system.post(_valid())
+    assert refused.status_code == 429, refused.text
+    retry_after = refused.headers.get("retry-after", "")
+    assert retry_after.isdigit() and 1 <= int(retry_after) <= 60, retry_after
+    assert refused.json()["detail"]
+    assert enquiry_count(limited.db) == before + 5
+
+
+def test_the_status_link_shows_the_case_and_no_personal_data(stack: Stack) -> None:
+    name = f"Xaver Statuslink-{uuid.uuid4().hex[:6]}"
+    address = f"xaver.{uuid.uuid4().hex[:8]}@example.net"
+    response = stack.system.post(enquiry(address, name=name, phone="+49 531 1234567"))
+    assert response.status_code == 202, response.text
+    accepted = response.json()
+    assert accepted["status_url"].startswith(f"{stack.system.base_url}/api/v1/status/")
+
+    status = httpx.get(accepted["status_url"], timeout=10)
+    assert status.status_code == 200, status.text
+    shown = status.json()
+    assert shown["reference"] == accepted["reference"]
+    assert shown["status"] in {"received", "with_manager", "waiting", "referred", "closed"}
+    for personal in (address, name, "Xaver", "1234567", "xaver."):
+        assert personal.lower() not in status.text.lower(), personal
+
+    token = accepted["status_url"].rsplit("/", 1)[1]
+    wrong = token[:-1] + ("A" if token[-1] != "A" else "B")
+    for bad in (wrong, "nothing-here", accepted["reference"]):
+        missing = httpx.get(f"{stack.system.base_url}/api/v1/status/{bad}", timeout=10)
+        assert missing.status_code == 404, missing.text
+        assert accepted["reference"] not in missing.text
