@@ -25,9 +25,10 @@ WELCOMEDESK_SERVICES = {
     "intake",
     "worker-routing",
     "worker-notifications",
+    "relay",
     "beat",
 }
-LONG_RUNNING = ("intake", "worker-routing", "worker-notifications", "beat")
+LONG_RUNNING = ("intake", "worker-routing", "worker-notifications", "relay", "beat")
 
 
 def _require_docker_compose() -> str:
@@ -130,6 +131,7 @@ def test_commands_and_one_image(config: dict[str, Any]) -> None:
         "intake": ["welcomedesk", "serve"],
         "worker-routing": ["welcomedesk", "worker", "routing"],
         "worker-notifications": ["welcomedesk", "worker", "notifications"],
+        "relay": ["welcomedesk", "relay"],
         "beat": ["welcomedesk", "beat"],
     }
     images = {_service(config, name)["image"] for name in WELCOMEDESK_SERVICES}
