@@ -4,14 +4,19 @@ Idempotency-Key, the rate limit and the status link behave."""
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from email.message import EmailMessage
 from typing import Any
 
 import httpx
 import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
+from shared.db.models import ManagerRow
 from tests.support.stack import (
     Received,
     Stack,
@@ -135,6 +140,49 @@ def test_a_body_that_is_no_json_object_gets_a_4xx_and_stores_nothing(
     assert 400 <= response.status_code < 500, response.text
     assert response.json()["detail"]
     assert enquiry_count(stack.db) == before
+
+
+# Text PostgreSQL cannot store (NUL) or UTF-8 cannot encode (a lone surrogate, which JSON's
+# \u escapes can carry): (case, field, raw JSON text of the value)
+UNSTORABLE: list[tuple[str, str, str]] = [
+    ("nul-in-message", "message", '"Hello \\u0000 world"'),
+    ("nul-in-name", "name", '"Eve\\u0000 Example"'),
+    ("nul-in-subject", "subject", '"Question\\u0000"'),
+    ("surrogate-in-message", "message", '"Hello \\ud800 world"'),
+    ("surrogate-in-name", "name", '"Eve \\udfff"'),
+]
+
+
+@pytest.mark.xfail(
+    strict=True,
+    raises=AssertionError,
+    reason="bug: services/intake (EnquiryFields in shared/enquiry.py) lets NUL and lone "
+    "surrogates through: PostgreSQL refuses NUL (psycopg DataError -> 500), and FastAPI's "
+    "422 for a lone surrogate echoes the input and cannot be encoded (UnicodeEncodeError -> 500)",
+)
+@pytest.mark.parametrize(
+    ("field", "value"), [c[1:] for c in UNSTORABLE], ids=[c[0] for c in UNSTORABLE]
+)
+def test_text_that_cannot_be_stored_gets_a_4xx_not_a_5xx(
+    stack: Stack, field: str, value: str
+) -> None:
+    body = _valid()
+    body[field] = "PLACEHOLDER"
+    raw = json.dumps(body).replace('"PLACEHOLDER"', value)
+    before = enquiry_count(stack.db)
+    response = httpx.post(
+        _url(stack),
+        content=raw.encode(),
+        headers={"content-type": "application/json"},
+        timeout=10,
+    )
+    assert response.status_code < 500, response.text
+    if response.status_code == 202:  # cleaned and stored: once
+        assert enquiry_count(stack.db) == before + 1
+    else:
+        assert 400 <= response.status_code < 500, response.text
+        assert response.json()["detail"]
+        assert enquiry_count(stack.db) == before
 
 
 def _chunks(size: int, chunk: int = 4096) -> Iterator[bytes]:
@@ -269,6 +317,27 @@ def test_the_same_idempotency_key_and_body_give_the_same_answer_once(stack: Stac
     assert enquiry_count(stack.db) == before + 1
 
 
+def test_posts_racing_with_one_idempotency_key_store_one_enquiry(stack: Stack) -> None:
+    body = _valid()
+    key = f"race-{uuid.uuid4().hex}"
+    before = enquiry_count(stack.db)
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        answers = list(
+            pool.map(lambda _: stack.system.post(body, **{"Idempotency-Key": key}), range(8))
+        )
+    assert [a.status_code for a in answers] == [202] * 8, [a.text for a in answers]
+    assert len({a.json()["reference"] for a in answers}) == 1
+    assert enquiry_count(stack.db) == before + 1
+
+
+def test_an_idempotency_key_too_long_gets_422_naming_it(stack: Stack) -> None:
+    before = enquiry_count(stack.db)
+    response = stack.system.post(_valid(), **{"Idempotency-Key": "k" * 201})
+    assert response.status_code == 422, response.text
+    assert "idempotency-key" in _fields_named(response)
+    assert enquiry_count(stack.db) == before
+
+
 def test_the_sixth_post_in_a_minute_gets_429_with_retry_after(limited: Stack) -> None:
     before = enquiry_count(limited.db)
     for _ in range(5):
@@ -290,13 +359,20 @@ def test_the_status_link_shows_the_case_and_no_personal_data(stack: Stack) -> No
     accepted = response.json()
     assert accepted["status_url"].startswith(f"{stack.system.base_url}/api/v1/status/")
 
+    # Once a manager has the case: still nobody's name or address, the manager's neither.
+    _wait_for_mails(stack, accepted["reference"])
     status = httpx.get(accepted["status_url"], timeout=10)
     assert status.status_code == 200, status.text
     shown = status.json()
     assert shown["reference"] == accepted["reference"]
-    assert shown["status"] in {"received", "with_manager", "waiting", "referred", "closed"}
-    for personal in (address, name, "Xaver", "1234567", "xaver."):
+    assert shown["status"] == "with_manager"
+    with Session(stack.db) as session:
+        staff = [(m.name, m.email) for m in session.scalars(select(ManagerRow))]
+    assert staff
+    people = [address, name, "Xaver", "1234567", "xaver."]
+    for personal in [*people, *(part for pair in staff for part in pair)]:
         assert personal.lower() not in status.text.lower(), personal
+    assert "@" not in status.text
 
     token = accepted["status_url"].rsplit("/", 1)[1]
     wrong = token[:-1] + ("A" if token[-1] != "A" else "B")

@@ -92,31 +92,41 @@ def test_mail_refused_for_a_while_goes_out_once_when_the_server_accepts_again(
     assert all(d.last_error is None for d in deliveries)
 
 
+def _dead_letters_of(stack: Stack, tag: str) -> tuple[str, str, list[DeliveryRow]]:
+    """Posts while the server refuses, until both deliveries are dead; the server still
+    refuses when this returns."""
+    stack.smtp.refuse = True
+    reference, address = _post(stack, tag)
+
+    def dead() -> list[DeliveryRow]:
+        rows = deliveries_of(stack.db, reference)
+        return rows if len(rows) == 2 and all(d.status == "dead" for d in rows) else []
+
+    letters = wait_until(dead, timeout=60, what="both deliveries dead")
+    wait_until_settled(stack.db, stack.redis.url)
+    return reference, address, letters
+
+
+def _listed(stack: Stack) -> dict[int, list[str]]:
+    """`welcomedesk mail dead-letters`, by delivery id: [id, reference, kind, ...]."""
+    listed = stack.system.cli("mail", "dead-letters")
+    assert listed.returncode == 0, listed.stderr
+    rows = [line.split("\t") for line in listed.stdout.splitlines() if line.strip()]
+    assert f"{len(rows)} dead letter(s)" in listed.stderr
+    return {int(fields[0]): fields for fields in rows}
+
+
 def test_mail_refused_for_good_becomes_dead_letters_that_can_be_sent_again(
     short_retries: Stack,
 ) -> None:
     stack = short_retries
-    stack.smtp.refuse = True
     try:
-        reference, address = _post(stack, "dead")
-
-        def dead() -> list[DeliveryRow]:
-            rows = deliveries_of(stack.db, reference)
-            return rows if len(rows) == 2 and all(d.status == "dead" for d in rows) else []
-
-        letters = wait_until(dead, timeout=60, what="both deliveries dead")
+        reference, address, letters = _dead_letters_of(stack, "dead")
         # The first attempt and two retries.
         assert [d.attempts for d in letters] == [3, 3]
-        wait_until_settled(stack.db, stack.redis.url)
-
-        listed = stack.system.cli("mail", "dead-letters")
-        assert listed.returncode == 0, listed.stderr
-        rows = [line.split("\t") for line in listed.stdout.splitlines() if line.strip()]
-        by_id = {int(fields[0]): fields for fields in rows}
+        listed = _listed(stack)
         for letter in letters:
-            assert by_id[letter.id][1] == reference
-            assert by_id[letter.id][2] == letter.kind
-        assert "2 dead letter(s)" in listed.stderr
+            assert listed[letter.id][1:3] == [reference, letter.kind]
     finally:
         stack.smtp.refuse = False
 
@@ -124,7 +134,27 @@ def test_mail_refused_for_good_becomes_dead_letters_that_can_be_sent_again(
     resent = stack.system.cli("mail", "dead-letters", "--resend", *(str(d.id) for d in letters))
     assert resent.returncode == 0, resent.stderr
     _check_sent_once(stack, reference, address)
+    assert not set(_listed(stack)) & {d.id for d in letters}
 
-    listed = stack.system.cli("mail", "dead-letters")
-    assert listed.returncode == 0, listed.stderr
-    assert listed.stdout.strip() == ""
+
+@pytest.mark.xfail(
+    strict=True,
+    raises=AssertionError,
+    reason="bug: welcomedesk/admin.py mail_dead_letters returns 1 from inside session_scope "
+    "on an unknown id, so session_scope commits the deliveries revived before it (and their "
+    "events): the command fails, yet those mails go out",
+)
+def test_resending_with_an_unknown_id_changes_nothing(short_retries: Stack) -> None:
+    stack = short_retries
+    try:
+        reference, _address, letters = _dead_letters_of(stack, "partial")
+    finally:
+        stack.smtp.refuse = False
+    first = letters[0]
+    unknown = max(d.id for d in letters) + 100_000
+    done = stack.system.cli("mail", "dead-letters", "--resend", str(first.id), str(unknown))
+    assert done.returncode != 0
+    assert str(unknown) in done.stderr
+    wait_until_settled(stack.db, stack.redis.url)
+    assert [d.status for d in deliveries_of(stack.db, reference)] == ["dead", "dead"]
+    assert stack.smtp.with_reference(reference) == []

@@ -152,6 +152,7 @@ def test_a_new_worker_takes_the_killed_workers_task_and_does_it_once(stack: Stac
 
 @pytest.mark.xfail(
     strict=True,
+    raises=TimeoutError,
     reason="bug: shared/messaging/broker.py make_celery sets visibility_timeout but not "
     "kombu's unacked_restore_interval/unacked_restore_throttle (defaults 10 s x 10), so a "
     "running worker looks for a dead worker's tasks only every ~100 s, not after the timeout",
