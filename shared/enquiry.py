@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints, field_validator
 
 from shared.vocabulary import RequesterType
 
@@ -34,6 +34,14 @@ class EnquiryFields(BaseModel):
     consent_processing: bool | None = None
     consent_referral: bool = False
     channel: Literal["web", "email", "api"] | None = None
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _no_nul(cls, value: object) -> object:
+        # Databases refuse NUL in text; it is never part of what a person writes.
+        if isinstance(value, str) and "\x00" in value:
+            raise ValueError("contains a NUL character")
+        return value
 
     @property
     def declared_language(self) -> str | None:

@@ -68,12 +68,13 @@ def mail_dead_letters(settings: Settings, resend: list[int]) -> int:
         return 0
     event_ids = []
     with session_scope(sessions) as session:
+        wanted = {d.id for d in dead_letters(session)}
+        unknown = [str(i) for i in resend if i not in wanted]
+        if unknown:
+            print(f"not dead letters: {', '.join(unknown)}; nothing was queued", file=sys.stderr)
+            return 1
         for delivery_id in resend:
-            try:
-                delivery: DeliveryRow = revive(session, delivery_id=delivery_id)
-            except LookupError as exc:
-                print(exc, file=sys.stderr)
-                return 1
+            delivery: DeliveryRow = revive(session, delivery_id=delivery_id)
             enquiry = session.get(EnquiryRow, delivery.enquiry_id)
             correlation_id = enquiry.correlation_id if enquiry else ""
             event_ids.append(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
+import structlog
 from fastapi import APIRouter, Depends, Header, HTTPException, Request, Response
 from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, generate_latest
 from sqlalchemy import text
@@ -20,6 +21,7 @@ from services.intake.schemas import (
 from shared.metrics import ENQUIRIES_RECEIVED
 
 router = APIRouter()
+log = structlog.get_logger(__name__)
 
 
 def status_url(request: Request, token: str) -> str:
@@ -53,6 +55,7 @@ def create_enquiry(
         raise HTTPException(409, "Idempotency-Key was used before with a different body") from exc
     if not received.repeated:
         ENQUIRIES_RECEIVED.labels(channel=data.channel or "api").inc()
+        log.info("enquiry_received", reference=received.reference, channel=data.channel or "api")
     return EnquiryAccepted(
         reference=received.reference,
         status_url=status_url(request, received.status_token),

@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from prometheus_client import REGISTRY
 
@@ -17,6 +19,17 @@ from shared.settings import Settings, get_settings
 
 _TOTALS = DatabaseTotals()
 _registered: list[DatabaseTotals] = []
+
+
+async def _invalid_request(_request: Request, exc: Exception) -> JSONResponse:
+    """422 naming each bad field, without echoing what was sent: input may not even be
+    encodable (a lone surrogate), and it is personal data."""
+    assert isinstance(exc, RequestValidationError)
+    detail = [
+        {"loc": list(err.get("loc", ())), "msg": err.get("msg", ""), "type": err.get("type", "")}
+        for err in exc.errors()
+    ]
+    return JSONResponse({"detail": detail}, status_code=422)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -41,6 +54,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         summary="Enquiries in: web form, JSON API and e-mail.",
         lifespan=lifespan,
     )
+    app.add_exception_handler(RequestValidationError, _invalid_request)
     app.include_router(api.router)
     app.include_router(form.router)
     app.mount("/static", StaticFiles(directory=form.STATIC), name="static")

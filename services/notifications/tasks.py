@@ -55,7 +55,8 @@ def register(app: Celery, runtime: NotificationsRuntime) -> None:
             if final:
                 return "dead"
             countdown = settings.mail_retry_backoff * 2**self.request.retries
-            raise self.retry(exc=exc, countdown=countdown) from exc
+            # Not exc=exc: Celery would log the exception, and SMTP errors name addresses.
+            raise self.retry(countdown=countdown) from exc
         if outcome == "sent":
             MAILS_SENT.labels(kind="any").inc()
         log.info("mail_delivered", delivery_id=delivery_id, outcome=outcome)

@@ -26,7 +26,14 @@ def make_celery(settings: Settings, name: str) -> Celery:
     transport: dict[str, Any] = {}
     if settings.broker_url.startswith(("redis://", "rediss://")):
         # An unacknowledged task (its worker killed) is delivered again after this.
-        transport = {"visibility_timeout": settings.visibility_timeout, "socket_timeout": 5}
+        # kombu looks for such tasks every restore interval times throttle (10 x 10 s by
+        # default); a few seconds keeps a dead worker's task from waiting minutes.
+        transport = {
+            "visibility_timeout": settings.visibility_timeout,
+            "unacked_restore_interval": max(1, min(10, settings.visibility_timeout // 2)),
+            "unacked_restore_throttle": 1,
+            "socket_timeout": 5,
+        }
     app.conf.update(
         task_serializer="json",
         accept_content=["json"],

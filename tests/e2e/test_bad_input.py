@@ -153,13 +153,6 @@ UNSTORABLE: list[tuple[str, str, str]] = [
 ]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="bug: services/intake (EnquiryFields in shared/enquiry.py) lets NUL and lone "
-    "surrogates through: PostgreSQL refuses NUL (psycopg DataError -> 500), and FastAPI's "
-    "422 for a lone surrogate echoes the input and cannot be encoded (UnicodeEncodeError -> 500)",
-)
 @pytest.mark.parametrize(
     ("field", "value"), [c[1:] for c in UNSTORABLE], ids=[c[0] for c in UNSTORABLE]
 )

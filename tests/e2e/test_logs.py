@@ -105,13 +105,6 @@ def test_the_correlation_id_given_by_the_caller_is_kept(stack: Stack) -> None:
     assert [line.get("correlation_id") for line in routed] == [given]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="bug: the intake writes no log line for an accepted enquiry (services/intake/api.py "
-    "create_enquiry logs nothing, uvicorn's access log is off), so the request end of the "
-    "correlation id is missing from the logs",
-)
 def test_the_intake_logs_the_accepted_enquiry_under_its_correlation_id(
     stack: Stack, traced: Traced
 ) -> None:
@@ -119,13 +112,6 @@ def test_the_intake_logs_the_accepted_enquiry_under_its_correlation_id(
     assert any(line.get("correlation_id") == traced.correlation_id for line in intake)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="bug: services/notifications/tasks.py send_mail retries with self.retry(exc=exc): "
-    "Celery's own (stdlib, unscrubbed) log line 'retry: Retry in 1s: SMTPRecipientsRefused("
-    "{'<address>': ...})' carries the enquirer's address; shared/logs.py scrubs structlog only",
-)
 def test_a_refused_recipient_is_not_logged(stack: Stack) -> None:
     """A mail server's answer names the recipient; retried, it must not reach the logs."""
     address = f"refused.rcpt.{uuid.uuid4().hex[:8]}@example.net"

@@ -137,13 +137,6 @@ def test_mail_refused_for_good_becomes_dead_letters_that_can_be_sent_again(
     assert not set(_listed(stack)) & {d.id for d in letters}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="bug: welcomedesk/admin.py mail_dead_letters returns 1 from inside session_scope "
-    "on an unknown id, so session_scope commits the deliveries revived before it (and their "
-    "events): the command fails, yet those mails go out",
-)
 def test_resending_with_an_unknown_id_changes_nothing(short_retries: Stack) -> None:
     stack = short_retries
     try:

@@ -150,13 +150,6 @@ def test_a_new_worker_takes_the_killed_workers_task_and_does_it_once(stack: Stac
     _check_done_once(stack, reference, address)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=TimeoutError,
-    reason="bug: shared/messaging/broker.py make_celery sets visibility_timeout but not "
-    "kombu's unacked_restore_interval/unacked_restore_throttle (defaults 10 s x 10), so a "
-    "running worker looks for a dead worker's tasks only every ~100 s, not after the timeout",
-)
 def test_a_running_worker_takes_over_the_killed_workers_task_after_the_timeout(
     two_workers: Stack,
 ) -> None:
