@@ -215,6 +215,7 @@ def latency(
             [*CLI, "serve"],
             [*CLI, "worker", "routing", *pool],
             [*CLI, "worker", "notifications", *pool],
+            [*CLI, "relay"],
             [*CLI, "beat"],
         ):
             wait_for_port(port, 60)

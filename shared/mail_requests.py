@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from typing import cast
+
+from sqlalchemy import Table, insert
 from sqlalchemy.orm import Session
 
-from shared.db.models import DeliveryRow, EnquiryRow
+from shared.db.models import DeliveryRow, EnquiryRow, utcnow
 from shared.events import MailRequested
 from shared.messaging.outbox import add_event
 
 KINDS = ("confirmation", "manager", "triage", "referral")
+_DELIVERIES = cast(Table, DeliveryRow.__table__)
+_INSERT_DELIVERY = insert(_DELIVERIES).returning(_DELIVERIES.c.id)  # compiled once
 
 
 def request_mail(
@@ -19,20 +24,28 @@ def request_mail(
     recipient: str,
     recipient_name: str | None = None,
     partner_id: str | None = None,
-) -> tuple[DeliveryRow, int]:
-    """Returns the delivery and the id of its outbox event. Flushes, never commits."""
+) -> tuple[int, int]:
+    """Returns the ids of the delivery and of its outbox event. Never commits."""
     if kind not in KINDS:
         raise ValueError(f"unknown mail kind {kind!r}")
-    delivery = DeliveryRow(
-        enquiry_id=enquiry.id,
-        kind=kind,
-        recipient=recipient,
-        recipient_name=recipient_name,
-        partner_id=partner_id,
+    delivery_id = int(
+        session.connection()
+        .execute(
+            _INSERT_DELIVERY,
+            {
+                "enquiry_id": enquiry.id,
+                "kind": kind,
+                "recipient": recipient,
+                "recipient_name": recipient_name,
+                "partner_id": partner_id,
+                "status": "pending",
+                "attempts": 0,
+                "created_at": utcnow(),
+            },
+        )
+        .scalar_one()
     )
-    session.add(delivery)
-    session.flush()
     event_id = add_event(
-        session, MailRequested(correlation_id=enquiry.correlation_id, delivery_id=delivery.id)
+        session, MailRequested(correlation_id=enquiry.correlation_id, delivery_id=delivery_id)
     )
-    return delivery, event_id
+    return delivery_id, event_id

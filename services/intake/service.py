@@ -206,7 +206,7 @@ def refer_case(
     if earlier is not None:
         return ()  # already referred there: a repeated request sends nothing again
     session.add(ReferralRow(enquiry_id=row.id, partner_id=partner_id, requested_by=manager.id))
-    _delivery, event_id = request_mail(
+    _delivery_id, event_id = request_mail(
         session,
         enquiry=row,
         kind="referral",

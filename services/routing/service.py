@@ -11,7 +11,8 @@ from sqlalchemy.orm import Session
 
 from services.routing.engine import Decision, RoutingEngine
 from services.routing.policy import Workload
-from shared.db.models import EnquiryRow, ManagerRow, MetaRow, ReferralRow, SiteRow, utcnow
+from shared.db.models import EnquiryRow, MetaRow, ReferralRow, utcnow
+from shared.directory import Directory
 from shared.enquiry import EnquiryFields
 from shared.mail_requests import request_mail
 
@@ -105,7 +106,7 @@ def route_enquiry(
         ),
     )
     _store(row, decision, now)
-    outbox_ids = _request_mails(session, row, decision)
+    outbox_ids = _request_mails(session, row, decision, engine.directory)
     return Routed(row.reference, row.status, row.manager_id, tuple(outbox_ids))
 
 
@@ -129,53 +130,26 @@ def _store(row: EnquiryRow, decision: Decision, now: dt.datetime) -> None:
         row.status = "triage"
 
 
-def _request_mails(session: Session, row: EnquiryRow, decision: Decision) -> list[int]:
-    ids: list[int] = []
+def _request_mails(
+    session: Session, row: EnquiryRow, decision: Decision, directory: Directory
+) -> list[int]:
+    """The mails a decision calls for; addresses come from the directory in memory."""
+    wanted: list[tuple[str, str, str | None, str | None]] = []  # kind, to, name, partner
     if row.email:
-        ids.append(
-            request_mail(
-                session,
-                enquiry=row,
-                kind="confirmation",
-                recipient=row.email,
-                recipient_name=row.name,
-            )[1]
-        )
-    if decision.manager is not None:
-        manager = session.get(ManagerRow, decision.manager)
-        assert manager is not None
-        ids.append(
-            request_mail(
-                session,
-                enquiry=row,
-                kind="manager",
-                recipient=manager.email,
-                recipient_name=manager.name,
-            )[1]
-        )
-    else:
-        site = session.get(SiteRow, row.site) if row.site else None
-        if site is not None:
-            ids.append(
-                request_mail(
-                    session,
-                    enquiry=row,
-                    kind="triage",
-                    recipient=site.team_email,
-                    recipient_name=site.name,
-                )[1]
-            )
+        wanted.append(("confirmation", row.email, row.name, None))
+    manager = next((m for m in directory.managers if m.id == decision.manager), None)
+    site = directory.site(row.site) if row.site else None
+    if manager is not None:
+        wanted.append(("manager", manager.email, manager.name, None))
+    elif site is not None:
+        wanted.append(("triage", site.team_email, site.name, None))
     referral = decision.suggestion.referral
     if referral is not None:
         session.add(ReferralRow(enquiry_id=row.id, partner_id=referral.id, requested_by="auto"))
-        ids.append(
-            request_mail(
-                session,
-                enquiry=row,
-                kind="referral",
-                recipient=referral.email,
-                recipient_name=referral.name,
-                partner_id=referral.id,
-            )[1]
-        )
-    return ids
+        wanted.append(("referral", referral.email, referral.name, referral.id))
+    return [
+        request_mail(
+            session, enquiry=row, kind=kind, recipient=to, recipient_name=name, partner_id=partner
+        )[1]
+        for kind, to, name, partner in wanted
+    ]

@@ -11,7 +11,6 @@ from sqlalchemy.exc import OperationalError
 from services.routing import service
 from shared.db.engine import session_scope
 from shared.events import ROUTE_ENQUIRY
-from shared.messaging.outbox import publish_pending
 from shared.metrics import ENQUIRIES_ROUTED
 
 if TYPE_CHECKING:
@@ -46,5 +45,4 @@ def register(app: Celery, runtime: RoutingRuntime) -> None:
             outcome=routed.outcome,
             manager_id=routed.manager_id,
         )
-        publish_pending(runtime.sessions, runtime.publish, ids=list(routed.outbox_ids))
         return routed.outcome
