@@ -6,12 +6,13 @@ missing or placeholder secret stops start-up with a message naming the variable.
 
 from __future__ import annotations
 
+import json
 from functools import cache
 from pathlib import Path
-from typing import TypeVar
+from typing import Annotated, TypeVar
 
 from pydantic import Field, ValidationError, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 VAR = Path("var")
 PLACEHOLDERS = frozenset({"", "changeme", "change-me", "secret", "please-change", "xxx"})
@@ -21,16 +22,49 @@ class SettingsError(RuntimeError):
     """Start-up stops: the message names the variable to set."""
 
 
-class Settings(BaseSettings):
+class MailSettings(BaseSettings):
+    """Who we are in mail: our addresses and Message-ID domain, and intake limits.
+
+    Holds no secret, so that `welcomedesk mail inspect` reads the same values as
+    the services without needing the rest of their configuration.
+    """
+
     model_config = SettingsConfigDict(env_prefix="WELCOMEDESK_", extra="ignore")
 
+    mail_from: str = "welcome@example.org"
+    # The mailboxes the intake reads (comma-separated in the environment); with
+    # mail_from, the addresses whose mail is ours and never a new enquiry.
+    intake_addresses: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    # Attachments of incoming mail beyond these limits are dropped and noted.
+    mail_attachment_max_bytes: int = 10 * 1024 * 1024
+    mail_attachments_max_bytes: int = 25 * 1024 * 1024  # per message
+    mail_attachments_max_count: int = 20
+
+    @field_validator("intake_addresses", mode="before")
+    @classmethod
+    def _split_addresses(cls, value: object) -> object:
+        if isinstance(value, str) and value.lstrip().startswith("["):
+            return json.loads(value)
+        if isinstance(value, str):
+            return [a for a in value.replace(";", ",").replace(" ", ",").split(",") if a]
+        return value
+
+    @property
+    def mail_domain(self) -> str:
+        return self.mail_from.rpartition("@")[2] or "localhost"
+
+    @property
+    def own_addresses(self) -> frozenset[str]:
+        return frozenset(a.strip().lower() for a in [self.mail_from, *self.intake_addresses])
+
+
+class Settings(MailSettings):
     # Storage and broker: the embedded default needs no server.
     database_url: str = f"sqlite:///{VAR}/welcomedesk.sqlite"
     broker_url: str = f"sqla+sqlite:///{VAR}/broker.sqlite"
     # Mail: an SMTP server (smtp://host:port), or .eml files in the outbox folder.
     smtp_url: str | None = None
     outbox_dir: Path = VAR / "outbox"
-    mail_from: str = "welcome@example.org"
     mail_from_name: str = "Welcome Center Region Braunschweig-Wolfsburg"
     # Where people reach the intake (links in mails).
     base_url: str = "http://127.0.0.1:8000"
@@ -67,16 +101,12 @@ class Settings(BaseSettings):
         return value
 
     @property
-    def mail_domain(self) -> str:
-        return self.mail_from.rpartition("@")[2] or "localhost"
-
-    @property
     def embedded(self) -> bool:
         """Whether the broker is the embedded one (kombu's SQLAlchemy transport)."""
         return self.broker_url.startswith("sqla+")
 
 
-S = TypeVar("S", bound=Settings)
+S = TypeVar("S", bound=BaseSettings)
 
 
 def load(cls: type[S]) -> S:
@@ -92,3 +122,8 @@ def load(cls: type[S]) -> S:
 @cache
 def get_settings() -> Settings:
     return load(Settings)
+
+
+@cache
+def get_mail_settings() -> MailSettings:
+    return load(MailSettings)

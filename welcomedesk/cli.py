@@ -8,12 +8,14 @@ import sys
 from pathlib import Path
 
 from services.routing.engine import RoutingEngine
-from shared.directory import DirectoryError, load_directory
-from shared.logs import configure_logging
+from shared.directory import DEMO_DIRECTORY, DirectoryError, load_directory
 from shared.region import RegionDataError, load_region
 from shared.settings import SettingsError, get_settings
-from welcomedesk import admin, processes
+from welcomedesk.mail_inspect import inspect_files
 from welcomedesk.route import route_lines
+
+# The service and admin commands pull in Celery, SQLAlchemy's ORM and uvicorn; they
+# are imported when one of them runs, so that `route` and `validate` start in a blink.
 
 
 def _at(value: str) -> dt.datetime:
@@ -66,10 +68,24 @@ def _parser() -> argparse.ArgumentParser:
     create = token_actions.add_parser("create", help="a new API token for a manager")
     create.add_argument("manager_id")
 
-    mail = commands.add_parser("mail", help="outgoing mail")
+    mail = commands.add_parser("mail", help="incoming and outgoing mail")
     mail_actions = mail.add_subparsers(dest="action", required=True)
     dead = mail_actions.add_parser("dead-letters", help="list mails that failed for good")
     dead.add_argument("--resend", type=int, nargs="*", default=[], metavar="ID")
+    inspect = mail_actions.add_parser(
+        "inspect",
+        help="how incoming mails would be handled: one JSON line each, no side effects",
+        description="Reads raw RFC 5322 messages (- for standard input) and prints, per file, "
+        "its kind, reference, sender, language, requester type, topic and what was set aside.",
+    )
+    inspect.add_argument("files", nargs="+", metavar="FILE")
+    inspect.add_argument(
+        "--directory",
+        type=Path,
+        default=DEMO_DIRECTORY,
+        help="directory YAML file for reading enquiries (default: the demo directory)",
+    )
+    inspect.add_argument("--region", type=Path, default=None, help="region data (default: shipped)")
     return parser
 
 
@@ -109,9 +125,16 @@ def _dispatch(args: argparse.Namespace) -> int:
         return _route(args)
     if command == "directory" and args.action == "validate":
         return _validate(args)
+    if command == "mail" and args.action == "inspect":
+        return inspect_files(args.files, directory=args.directory, region=args.region)
     if command == "run":
+        from welcomedesk import processes  # lazily: see the note above
+
         return processes.run_all()
     settings = get_settings()
+    from shared.logs import configure_logging  # lazily: see the note above
+    from welcomedesk import admin, processes  # lazily: see the note above
+
     if command == "directory":
         if args.action == "import":
             return admin.directory_import(settings, args.file)

@@ -8,7 +8,6 @@ import signal
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import uvicorn
 from sqlalchemy import select
@@ -18,15 +17,13 @@ from services.routing.worker import create_worker as routing_worker
 from shared.db.engine import make_engine, session_factory, session_scope
 from shared.db.migrate import upgrade
 from shared.db.models import SiteRow
-from shared.directory import load_directory
+from shared.directory import DEMO_DIRECTORY, load_directory
 from shared.directory.store import import_directory
 from shared.logs import configure_logging
 from shared.messaging.relay import run_relay
 from shared.messaging.worker import run_worker
 from shared.region import load_region
 from shared.settings import VAR, Settings, get_settings
-
-DEMO_DIRECTORY = Path(__file__).resolve().parent.parent / "shared" / "data" / "demo_directory.yaml"
 
 
 def serve(settings: Settings, *, workers: int = 1) -> None:
