@@ -1,14 +1,13 @@
 """Translation catalogues (.po, read at run time) and one Jinja2 environment per language."""
 
 import functools
-from io import BytesIO
 from pathlib import Path
 from typing import Final
 
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
 from babel.support import Translations
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import Environment
+
+from shared.i18n import load_translations, template_environment
 
 HERE = Path(__file__).resolve().parent
 TEMPLATES = HERE / "templates"
@@ -56,36 +55,16 @@ def catalogue_path(language: str) -> Path:
 
 @functools.cache
 def translations(language: str) -> Translations:
-    """The language's catalogue; the .po is compiled in memory, so no .mo is ever shipped."""
-    if language == SOURCE_LANGUAGE:
-        return Translations(domain=DOMAIN)
-    if language not in TRANSLATED:
+    if language != SOURCE_LANGUAGE and language not in TRANSLATED:
         raise ValueError(f"no catalogue for language {language!r}")
-    with catalogue_path(language).open("rb") as po:
-        catalogue = read_po(po, locale=language, domain=DOMAIN)
-    compiled = BytesIO()
-    write_mo(compiled, catalogue)
-    compiled.seek(0)
-    return Translations(compiled, domain=DOMAIN)
+    return load_translations(LOCALES, language, source_language=SOURCE_LANGUAGE)
 
 
 @functools.cache
 def environment(language: str) -> Environment:
-    """Templates with `_`/`ngettext` bound to one language; HTML templates autoescape."""
-    env = Environment(
-        loader=FileSystemLoader(TEMPLATES),
-        autoescape=select_autoescape(enabled_extensions=("html.j2",), default=False),
-        undefined=StrictUndefined,
-        extensions=["jinja2.ext.i18n"],
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
+    return template_environment(
+        TEMPLATES, translations(language), escape_by_default=False, keep_trailing_newline=True
     )
-    # The i18n extension adds this method at run time, so the type stubs do not know it.
-    env.install_gettext_translations(  # type: ignore[attr-defined]
-        translations(language), newstyle=True
-    )
-    return env
 
 
 def render(language: str, template: str, /, **context: object) -> str:
