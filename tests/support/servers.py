@@ -11,12 +11,12 @@ import threading
 import time
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import psycopg
 from aiosmtpd.controller import Controller
@@ -204,12 +204,19 @@ class SmtpSink:
             self.messages.clear()
 
 
+Sink = TypeVar("Sink", bound=SmtpSink)
+
+
 @contextmanager
-def smtp_sink() -> Iterator[SmtpSink]:
-    sink = SmtpSink(free_port())
+def running_sink(sink: Sink) -> Iterator[Sink]:
+    """Serves the sink on its port while the block runs."""
     controller = Controller(sink, hostname="127.0.0.1", port=sink.port)
     controller.start()
     try:
         yield sink
     finally:
         controller.stop()
+
+
+def smtp_sink() -> AbstractContextManager[SmtpSink]:
+    return running_sink(SmtpSink(free_port()))

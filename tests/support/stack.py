@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from email import message_from_bytes, policy
 from email.message import EmailMessage
@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 import redis
-from aiosmtpd.controller import Controller
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
@@ -26,6 +25,7 @@ from tests.support.servers import (
     database,
     free_port,
     redis_server,
+    running_sink,
 )
 from tests.support.system import ROOT, System, wait_until
 
@@ -127,15 +127,8 @@ class RecordingSink(SmtpSink):
             return [r for r in self.received if reference in str(r.message["Subject"])]
 
 
-@contextmanager
-def recording_sink() -> Iterator[RecordingSink]:
-    sink = RecordingSink(free_port())
-    controller = Controller(sink, hostname="127.0.0.1", port=sink.port)
-    controller.start()
-    try:
-        yield sink
-    finally:
-        controller.stop()
+def recording_sink() -> AbstractContextManager[RecordingSink]:
+    return running_sink(RecordingSink(free_port()))
 
 
 @dataclass
