@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from shared.directory import Partner
 
@@ -23,6 +23,7 @@ class _Fits:
 
     first: tuple[Partner, ...]  # the first few in order, whatever they speak
     speakers: dict[str, tuple[Partner, ...]]  # the first few speakers of each language
+    answers: dict[str, tuple[Partner, ...]] = field(default_factory=dict)  # best, by language
 
     @classmethod
     def of(cls, topic: str, partners: Iterable[Partner]) -> _Fits:
@@ -38,10 +39,13 @@ class _Fits:
         return cls(first, {k: tuple(v) for k, v in speakers.items()})
 
     def best(self, language: str) -> tuple[Partner, ...]:
-        chosen = list(self.speakers.get(language, ()))
-        taken = {p.id for p in chosen}
-        chosen.extend(p for p in self.first if p.id not in taken)
-        return tuple(chosen[:MAX_SUGGESTIONS])
+        found = self.answers.get(language)
+        if found is None:
+            chosen = list(self.speakers.get(language, ()))
+            taken = {p.id for p in chosen}
+            chosen.extend(p for p in self.first if p.id not in taken)
+            found = self.answers[language] = tuple(chosen[:MAX_SUGGESTIONS])
+        return found
 
 
 class PartnerIndex:

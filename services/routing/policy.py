@@ -225,6 +225,8 @@ def _exclusions(
     chosen_focus = chosen is not None and (
         chosen.generalist or facts.primary_topic in chosen.topics
     )
+    # Plain lists: reading numpy scalars one at a time costs more than converting.
+    opens, lasts = table.open.tolist(), table.last.tolist()
     for i, manager in enumerate(staffing.managers):
         if len(listed) == MAX_LISTED_EXCLUSIONS:
             break
@@ -232,7 +234,7 @@ def _exclusions(
             continue
         why = staffing.away.get(manager.id)
         if why is None:
-            open_cases = int(table.open[i])
+            open_cases = opens[i]
             if open_cases >= manager.capacity:
                 why = f"at capacity ({open_cases}/{manager.capacity})"
             elif facts.language not in manager.languages:
@@ -243,9 +245,9 @@ def _exclusions(
                 why = f"other site ({manager.site})"
             elif chosen_focus and not (manager.generalist or facts.primary_topic in manager.topics):
                 why = f"no focus on {facts.primary_topic}"
-            elif open_cases / manager.capacity > table.open[best] / chosen.capacity:
+            elif open_cases / manager.capacity > opens[best] / chosen.capacity:
                 why = f"higher load ({open_cases}/{manager.capacity})"
-            elif table.last[i] > table.last[best]:
+            elif lasts[i] > lasts[best]:
                 why = "assigned more recently"
             else:
                 why = "ranked lower"
