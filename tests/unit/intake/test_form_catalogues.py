@@ -2,26 +2,14 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir, extract_from_file
-from babel.messages.pofile import read_po
 
 from services.intake import form_errors, languages
 from services.intake.form_input import FieldError
+from tests.support.catalogues import assert_complete_and_clean, catalogue, ids
 
 TRANSLATED = sorted(languages.TRANSLATED)
-
-
-def catalogue(path: Path, language: str | None = None) -> Catalog:
-    with path.open("rb") as po:
-        return read_po(po, locale=language)
-
-
-def ids(cat: Catalog) -> set[object]:
-    return {message.id for message in cat if message.id}
 
 
 def test_every_form_language_but_the_source_has_a_catalogue() -> None:
@@ -51,18 +39,9 @@ def test_template_catalogue_matches_the_templates_and_the_code() -> None:
 
 @pytest.mark.parametrize("language", TRANSLATED)
 def test_catalogue_is_complete_and_checks_clean(language: str) -> None:
-    template = catalogue(languages.LOCALES / "messages.pot")
-    cat = catalogue(languages.catalogue_path(language), language)
-    assert str(cat.locale) == language
-    assert ids(cat) == ids(template)
-    for message in cat:
-        if not message.id:
-            continue
-        assert not message.fuzzy, message.id
-        strings = message.string if isinstance(message.string, tuple) else (message.string,)
-        assert len(strings) == (cat.num_plurals if message.pluralizable else 1), message.id
-        assert all(strings), message.id
-        assert [str(e) for e in message.check(cat)] == [], message.id
+    assert_complete_and_clean(
+        languages.LOCALES / "messages.pot", languages.catalogue_path(language), language
+    )
 
 
 @pytest.mark.parametrize("language", TRANSLATED)

@@ -2,25 +2,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
-from babel.messages.pofile import read_po
 
 from services.notifications import i18n
+from tests.support.catalogues import assert_complete_and_clean, catalogue, ids
 
 LANGUAGES = sorted(i18n.TRANSLATED)
-
-
-def catalogue(path: Path, language: str | None = None) -> Catalog:
-    with path.open("rb") as po:
-        return read_po(po, locale=language)
-
-
-def ids(cat: Catalog) -> set[object]:
-    return {message.id for message in cat if message.id}
 
 
 def test_every_language_directory_is_a_listed_catalogue() -> None:
@@ -47,19 +35,9 @@ def test_template_catalogue_matches_the_templates() -> None:
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_catalogue_is_complete_and_checks_clean(language: str) -> None:
-    template = catalogue(i18n.LOCALES / "messages.pot")
-    cat = catalogue(i18n.catalogue_path(language), language)
-    assert str(cat.locale) == language
-    assert ids(cat) == ids(template)
-    for message in cat:
-        if not message.id:
-            continue
-        assert not message.fuzzy, message.id
-        strings = message.string if isinstance(message.string, tuple) else (message.string,)
-        assert len(strings) == (cat.num_plurals if message.pluralizable else 1), message.id
-        assert all(strings), message.id
-        errors = [str(e) for e in message.check(cat)]
-        assert errors == [], message.id
+    assert_complete_and_clean(
+        i18n.LOCALES / "messages.pot", i18n.catalogue_path(language), language
+    )
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
