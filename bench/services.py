@@ -27,17 +27,18 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import psutil
 import redis
 import yaml
 
+from bench.arrivals import arrivals_sink
 from bench.routing import example_enquiries
-from tests.support.servers import database, free_port, postgres_server, smtp_sink, wait_for_port
+from tests.support.servers import database, free_port, postgres_server, wait_for_port
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO = ROOT / "shared" / "data" / "demo_directory.yaml"
 CLI = [sys.executable, "-m", "welcomedesk"]
 SECRET = "bench-secret-key-0123456789abcdef"
-REFERENCE = re.compile(r"WC-\d{4}-\d{6}")
 
 
 def roomy_directory(folder: Path) -> Path:
@@ -52,7 +53,9 @@ def roomy_directory(folder: Path) -> Path:
 
 
 @contextmanager
-def processes(env: dict[str, str], cwd: Path, *commands: list[str]) -> Iterator[None]:
+def processes(
+    env: dict[str, str], cwd: Path, *commands: list[str]
+) -> Iterator[list[subprocess.Popen[bytes]]]:
     children: list[subprocess.Popen[bytes]] = []
     full_env = {**os.environ, **env, "PYTHONPATH": str(ROOT)}
     try:
@@ -62,7 +65,7 @@ def processes(env: dict[str, str], cwd: Path, *commands: list[str]) -> Iterator[
                 subprocess.Popen(command, cwd=cwd, env=full_env, stdout=log, stderr=log)
             )
             log.close()
-        yield
+        yield children
     finally:
         for child in children:
             child.terminate()
@@ -147,7 +150,7 @@ def throughput(db_url: str, broker: str, folder: Path, seconds: int, clients: in
 
 
 async def _post_at_rate(url: str, rate: float, count: int) -> dict[str, float]:
-    """Posts `count` enquiries at `rate` per second; returns reference -> time sent."""
+    """Posts `count` enquiries at `rate` per second; returns reference -> wall-clock time sent."""
     enquiries = example_enquiries()
     sent: dict[str, float] = {}
     async with httpx.AsyncClient(timeout=30) as client:
@@ -160,7 +163,7 @@ async def _post_at_rate(url: str, rate: float, count: int) -> dict[str, float]:
                 "consent_processing": True,
                 "email": f"latency-{i}-{uuid.uuid4().hex[:6]}@example.net",
             }
-            start = time.perf_counter()
+            start = time.time()
             response = await client.post(url, json=body)
             if response.status_code == 202:
                 sent[response.json()["reference"]] = start
@@ -174,6 +177,25 @@ async def _post_at_rate(url: str, rate: float, count: int) -> dict[str, float]:
     return sent
 
 
+def _cpu_seconds(process: psutil.Process) -> float:
+    """User and system CPU of a process and its children (a prefork pool's workers)."""
+    total = 0.0
+    try:
+        family = [process, *process.children(recursive=True)]
+    except psutil.NoSuchProcess:
+        return 0.0
+    for member in family:
+        try:
+            times = member.cpu_times()
+        except psutil.NoSuchProcess:
+            continue
+        total += times.user + times.system
+    return total
+
+
+SERVICES = ("intake", "routing", "notifications", "relay", "beat")
+
+
 def latency(
     env: dict[str, str],
     folder: Path,
@@ -183,21 +205,9 @@ def latency(
     label: str,
     target_p50: float | None,
     target_p99: float,
-    embedded: bool,
 ) -> None:
-    with smtp_sink() as sink:
-        arrivals: dict[str, float] = {}
-        original = sink.handle_DATA
-
-        async def timed(server: Any, session: Any, envelope: Any) -> str:
-            answer = await original(server, session, envelope)
-            text = envelope.content.decode("latin-1")
-            match = REFERENCE.search(text)
-            if match and "manager" in text.split("Message-ID:", 1)[-1][:200]:
-                arrivals.setdefault(match.group(0), time.perf_counter())
-            return answer
-
-        sink.handle_DATA = timed  # type: ignore[method-assign]
+    arrivals: dict[str, float] = {}
+    with arrivals_sink(free_port()) as sink:
         port = free_port()
         env = {
             **env,
@@ -208,7 +218,7 @@ def latency(
             "WELCOMEDESK_LOG_LEVEL": "WARNING",
             "WELCOMEDESK_CONFIRMATION_LIMIT": "1000/hour",
         }
-        pool = ["--pool", "solo"] if embedded else ["--concurrency", "2"]
+        pool = ["--pool", "solo"]
         with processes(
             env,
             folder,
@@ -217,16 +227,22 @@ def latency(
             [*CLI, "worker", "notifications", *pool],
             [*CLI, "relay"],
             [*CLI, "beat"],
-        ):
+        ) as children:
             wait_for_port(port, 60)
             time.sleep(3)  # workers connected and warm
+            watched = [psutil.Process(child.pid) for child in children]
+            before = [_cpu_seconds(p) for p in watched]
             count = int(rate * seconds)
             sent = asyncio.run(
                 _post_at_rate(f"http://127.0.0.1:{port}/api/v1/enquiries", rate, count)
             )
             deadline = time.monotonic() + 60
-            while time.monotonic() < deadline and not set(sent) <= set(arrivals):
-                time.sleep(0.1)
+            while time.monotonic() < deadline:
+                sink.collect(arrivals)
+                if set(sent) <= set(arrivals):
+                    break
+                time.sleep(0.05)
+            cpu = [_cpu_seconds(p) - b for p, b in zip(watched, before, strict=True)]
     waits = sorted(arrivals[r] - t for r, t in sent.items() if r in arrivals)
     if not waits:
         print(f"{label}: no manager mail arrived")
@@ -236,10 +252,15 @@ def latency(
     ok = (target_p50 is None or p50 < target_p50) and p99 < target_p99
     target = (f"p50 < {target_p50:.0f} ms, " if target_p50 else "") + f"p99 < {target_p99:.0f} ms"
     print(
-        f"{label}: POST to manager mail p50 {p50:.0f} ms, p99 {p99:.0f} ms over "
-        f"{len(waits)}/{len(sent)} enquiries at {rate:g}/s (target {target}) "
-        f"{'ok' if ok else 'MISSED'}"
+        f"{label}: POST to manager mail p50 {p50:.0f} ms, p99 {p99:.0f} ms, max "
+        f"{waits[-1] * 1000:.0f} ms over {len(waits)}/{len(sent)} enquiries at {rate:g}/s "
+        f"(target {target}) {'ok' if ok else 'MISSED'}"
     )
+    per = ", ".join(
+        f"{name} {1000 * seconds_ / max(1, len(sent)):.1f}"
+        for name, seconds_ in zip(SERVICES, cpu, strict=True)
+    )
+    print(f"  CPU per enquiry (ms): {per}; total {1000 * sum(cpu) / max(1, len(sent)):.1f}")
 
 
 def setup_database(db_url: str, folder: Path, directory: Path, env: dict[str, str]) -> None:
@@ -254,6 +275,53 @@ def setup_database(db_url: str, folder: Path, directory: Path, env: dict[str, st
         subprocess.run([*CLI, *args], cwd=folder, env=full, check=True, capture_output=True)
 
 
+def server_figures(
+    parts: set[str], folder: Path, directory: Path, args: argparse.Namespace
+) -> None:
+    """Throughput and latency on this machine's PostgreSQL and Redis."""
+    index = 11 + uuid.uuid4().int % 4
+    broker = f"redis://127.0.0.1:6379/{index}"
+    with postgres_server() as admin:
+        try:
+            if "throughput" in parts:
+                with database(admin) as db_url:
+                    setup_database(db_url, folder, directory, {})
+                    throughput(db_url, broker, folder, args.seconds, args.clients)
+            if "latency" in parts:
+                with database(admin) as db_url:
+                    setup_database(db_url, folder, directory, {})
+                    latency(
+                        {"WELCOMEDESK_DATABASE_URL": db_url, "WELCOMEDESK_BROKER_URL": broker},
+                        folder,
+                        rate=args.rate,
+                        seconds=args.latency_seconds,
+                        label="PostgreSQL + Redis",
+                        target_p50=100,
+                        target_p99=300,
+                    )
+        finally:
+            redis.Redis.from_url(broker).flushdb()
+
+
+def embedded_figures(folder: Path, directory: Path, args: argparse.Namespace) -> None:
+    embedded = folder / "embedded"
+    embedded.mkdir()
+    env = {
+        "WELCOMEDESK_DATABASE_URL": f"sqlite:///{embedded}/welcomedesk.sqlite",
+        "WELCOMEDESK_BROKER_URL": f"sqla+sqlite:///{embedded}/broker.sqlite",
+    }
+    setup_database(env["WELCOMEDESK_DATABASE_URL"], embedded, directory, env)
+    latency(
+        env,
+        embedded,
+        rate=args.embedded_rate,
+        seconds=args.latency_seconds,
+        label="embedded (SQLite, kombu SQLAlchemy transport)",
+        target_p50=None,
+        target_p99=1000,
+    )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--seconds", type=int, default=20)
@@ -261,47 +329,21 @@ def main() -> int:
     parser.add_argument("--rate", type=float, default=50)
     parser.add_argument("--latency-seconds", type=int, default=10)
     parser.add_argument("--embedded-rate", type=float, default=5)
+    parser.add_argument(
+        "--only",
+        choices=["throughput", "latency", "embedded"],
+        action="append",
+        help="run only this part (repeatable); all by default",
+    )
     args = parser.parse_args()
-    index = 11 + uuid.uuid4().int % 4
-    broker = f"redis://127.0.0.1:6379/{index}"
-    with tempfile.TemporaryDirectory(prefix="wd-bench-") as tmp, postgres_server() as admin:
+    parts = set(args.only or ["throughput", "latency", "embedded"])
+    with tempfile.TemporaryDirectory(prefix="wd-bench-") as tmp:
         folder = Path(tmp)
         directory = roomy_directory(folder)
-        try:
-            with database(admin) as db_url:
-                setup_database(db_url, folder, directory, {})
-                throughput(db_url, broker, folder, args.seconds, args.clients)
-            with database(admin) as db_url:
-                setup_database(db_url, folder, directory, {})
-                latency(
-                    {"WELCOMEDESK_DATABASE_URL": db_url, "WELCOMEDESK_BROKER_URL": broker},
-                    folder,
-                    rate=args.rate,
-                    seconds=args.latency_seconds,
-                    label="PostgreSQL + Redis",
-                    target_p50=100,
-                    target_p99=300,
-                    embedded=False,
-                )
-        finally:
-            redis.Redis.from_url(broker).flushdb()
-        embedded = folder / "embedded"
-        embedded.mkdir()
-        env = {
-            "WELCOMEDESK_DATABASE_URL": f"sqlite:///{embedded}/welcomedesk.sqlite",
-            "WELCOMEDESK_BROKER_URL": f"sqla+sqlite:///{embedded}/broker.sqlite",
-        }
-        setup_database(env["WELCOMEDESK_DATABASE_URL"], embedded, directory, env)
-        latency(
-            env,
-            embedded,
-            rate=args.embedded_rate,
-            seconds=args.latency_seconds,
-            label="embedded (SQLite, kombu SQLAlchemy transport)",
-            target_p50=None,
-            target_p99=1000,
-            embedded=True,
-        )
+        if parts & {"throughput", "latency"}:
+            server_figures(parts, folder, directory, args)
+        if "embedded" in parts:
+            embedded_figures(folder, directory, args)
     return 0
 
 

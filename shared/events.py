@@ -2,7 +2,8 @@
 
 Services know each other by task name, never by import: intake publishes
 `EnquiryReceived` to the routing task by its name; routing publishes
-`MailRequested` to the notifications task.
+`EnquiryRouted` to the notifications service, which sends every mail the decision
+calls for; `MailRequested` asks for one more mail (a manager's referral, a re-send).
 """
 
 from __future__ import annotations
@@ -12,9 +13,15 @@ from typing import Any, ClassVar, Final
 
 # Task names (the broker's addresses) and their queues.
 ROUTE_ENQUIRY: Final = "routing.route_enquiry"
+NOTIFY_ROUTED: Final = "notifications.enquiry_routed"
 SEND_MAIL: Final = "notifications.send_mail"
 RELAY_OUTBOX: Final = "outbox.relay"
-QUEUES: Final = {ROUTE_ENQUIRY: "routing", SEND_MAIL: "notifications", RELAY_OUTBOX: "routing"}
+QUEUES: Final = {
+    ROUTE_ENQUIRY: "routing",
+    NOTIFY_ROUTED: "notifications",
+    SEND_MAIL: "notifications",
+    RELAY_OUTBOX: "routing",
+}
 
 
 @dataclass(frozen=True)
@@ -29,6 +36,15 @@ class Event:
 @dataclass(frozen=True)
 class EnquiryReceived(Event):
     task: ClassVar[str] = ROUTE_ENQUIRY
+    enquiry_id: int
+
+
+@dataclass(frozen=True)
+class EnquiryRouted(Event):
+    """A decision is stored: the enquirer, the manager or the site's team and an
+    auto-referred partner are to hear of it."""
+
+    task: ClassVar[str] = NOTIFY_ROUTED
     enquiry_id: int
 
 

@@ -22,6 +22,7 @@ from services.notifications.headers import (
     set_text,
     thread_id,
 )
+from services.notifications.mime import set_alternatives, set_plain
 
 __all__ = [
     "CaseView",
@@ -100,12 +101,12 @@ def confirmation(
         to=mailbox(case.enquirer_name, case.enquirer_email),
         msg_id=message_id(case.reference, "confirmation", unique, domain_of(sender.address)),
     )
-    msg["Auto-Submitted"] = "auto-replied"
-    msg["X-Auto-Response-Suppress"] = "All"
+    set_plain(msg, "Auto-Submitted", "auto-replied")
+    set_plain(msg, "X-Auto-Response-Suppress", "All")
     parent = thread_id(case.in_reply_to)
     if parent:
-        msg["In-Reply-To"] = parent
-        msg["References"] = parent
+        set_plain(msg, "In-Reply-To", parent)
+        set_plain(msg, "References", parent)
     return _with_parts(msg, language, "confirmation", context, "en, de" if fallback else language)
 
 
@@ -189,7 +190,7 @@ def _message(sender: Sender, *, subject: str, to: Address, msg_id: str) -> Email
     set_address(msg, "From", mailbox(sender.name, sender.address))
     set_address(msg, "To", to)
     set_text(msg, "Subject", subject)
-    msg["Message-ID"] = msg_id
+    set_plain(msg, "Message-ID", msg_id)
     return msg
 
 
@@ -202,8 +203,8 @@ def _staff_message(
         to=to,
         msg_id=message_id(case.reference, kind, unique, domain_of(sender.address)),
     )
-    msg["Auto-Submitted"] = "auto-generated"
-    msg["X-Auto-Response-Suppress"] = STAFF_SUPPRESS
+    set_plain(msg, "Auto-Submitted", "auto-generated")
+    set_plain(msg, "X-Auto-Response-Suppress", STAFF_SUPPRESS)
     return msg
 
 
@@ -239,8 +240,10 @@ def _with_parts(
     context: dict[str, object],
     content_language: str,
 ) -> EmailMessage:
-    msg.set_content(i18n.render(language, f"{template}.txt.j2", **context))
-    msg.add_alternative(i18n.render(language, f"{template}.html.j2", **context), subtype="html")
-    # After the parts: making the message multipart moves every Content-* header into a part.
-    msg["Content-Language"] = content_language
+    set_plain(msg, "Content-Language", content_language)
+    set_alternatives(
+        msg,
+        i18n.render(language, f"{template}.txt.j2", **context),
+        i18n.render(language, f"{template}.html.j2", **context),
+    )
     return msg

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import smtplib
 from email.message import EmailMessage
+from email.utils import getaddresses, parseaddr
 from pathlib import Path
 from typing import Protocol
 from urllib.parse import unquote, urlsplit
+
+# What a mail server or the network may throw that another attempt can cure.
+TRANSIENT_ERRORS = (smtplib.SMTPException, OSError)
 
 
 class Mailer(Protocol):
@@ -42,11 +46,15 @@ class SmtpMailer:
 
     def send(self, message: EmailMessage) -> None:
         """Sends over a kept connection; a connection the server closed is opened again once."""
+        envelope = _envelope(message)
         for attempt in (1, 2):
             if self._client is None:
                 self._client = self._connect()
             try:
-                self._client.send_message(message)
+                if envelope is None:
+                    self._client.send_message(message)
+                else:
+                    self._client.sendmail(envelope[0], envelope[1], message.as_bytes())
                 return
             except smtplib.SMTPServerDisconnected:
                 self._client = None
@@ -63,6 +71,22 @@ class SmtpMailer:
                 client.quit()
             except (smtplib.SMTPException, OSError):
                 client.close()
+
+
+def _envelope(message: EmailMessage) -> tuple[str, list[str]] | None:
+    """Sender and recipients read from the raw headers, without parsing them into objects
+    (smtplib's send_message does, at a cost); None when send_message must do it: a Bcc to
+    take off, or an address that needs SMTPUTF8."""
+    raw: dict[str, list[str]] = {}
+    for name, value in message.raw_items():
+        raw.setdefault(name.lower(), []).append(str(value))
+    if "bcc" in raw or "resent-from" in raw:
+        return None
+    sender = parseaddr(raw.get("sender", raw.get("from", [""]))[0])[1]
+    recipients = [a for _, a in getaddresses(raw.get("to", []) + raw.get("cc", [])) if a]
+    if not sender or not recipients or not all(a.isascii() for a in [sender, *recipients]):
+        return None
+    return sender, recipients
 
 
 class OutboxMailer:

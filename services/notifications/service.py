@@ -11,9 +11,12 @@ from email.utils import format_datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from services.notifications import compose
+from services.notifications import compose, deliveries
+from services.notifications.cases import load_case
+from services.notifications.deliveries import Delivery
 from services.notifications.mailer import Mailer
-from shared.db.models import DeliveryRow, EnquiryRow, ManagerRow, SiteRow, utcnow
+from services.notifications.mime import set_plain
+from shared.db.models import DeliveryRow, utcnow
 
 
 @dataclass(frozen=True)
@@ -24,38 +27,17 @@ class MailPolicy:
     confirmation_window: dt.timedelta = dt.timedelta(hours=1)
 
 
-def case_view(session: Session, enquiry: EnquiryRow, base_url: str) -> compose.CaseView:
-    assert enquiry.reference is not None
-    manager = session.get(ManagerRow, enquiry.manager_id) if enquiry.manager_id else None
-    site = session.get(SiteRow, enquiry.site) if enquiry.site else None
-    base = base_url.rstrip("/")
-    return compose.CaseView(
-        reference=enquiry.reference,
-        language=enquiry.language or enquiry.preferred_language or "en",
-        enquirer_name=enquiry.name,
-        enquirer_email=enquiry.email,
-        enquirer_phone=enquiry.phone,
-        requester_type=enquiry.understood_type or enquiry.requester_type or "worker",
-        company=enquiry.company,
-        topics=tuple(enquiry.topics or ("other",)),
-        district=enquiry.district,
-        site_name=site.name if site else None,
-        subject=enquiry.subject,
-        message=enquiry.message,
-        status_url=f"{base}/api/v1/status/{enquiry.status_token}",
-        case_url=f"{base}/cases/{enquiry.reference}",
-        reasons=tuple(enquiry.reasons or ()),
-        needs_interpreter=enquiry.needs_interpreter,
-        manager_name=manager.name if manager else None,
-    )
+def new_message_key() -> str:
+    """The unique part of a delivery's Message-ID, kept so that a re-send threads alike."""
+    return uuid.uuid4().hex[:16]
 
 
-def _too_many_confirmations(session: Session, delivery: DeliveryRow, policy: MailPolicy) -> bool:
+def _too_many_confirmations(session: Session, delivery: Delivery, policy: MailPolicy) -> bool:
     since = utcnow() - policy.confirmation_window
     sent = session.scalar(
         select(func.count()).where(
-            DeliveryRow.kind == "confirmation",
             DeliveryRow.recipient == delivery.recipient,
+            DeliveryRow.kind == "confirmation",
             DeliveryRow.status == "sent",
             DeliveryRow.sent_at >= since,
         )
@@ -63,11 +45,15 @@ def _too_many_confirmations(session: Session, delivery: DeliveryRow, policy: Mai
     return (sent or 0) >= policy.confirmations_per_window
 
 
-def build_message(session: Session, delivery: DeliveryRow, policy: MailPolicy) -> EmailMessage:
-    enquiry = session.get(EnquiryRow, delivery.enquiry_id)
-    assert enquiry is not None
-    case = case_view(session, enquiry, policy.base_url)
-    unique = delivery.message_id or uuid.uuid4().hex[:16]
+def held_back(session: Session, delivery: Delivery, policy: MailPolicy) -> str | None:
+    """Why an automatic mail must not go out, or None when it may."""
+    if delivery.kind == "confirmation" and _too_many_confirmations(session, delivery, policy):
+        return "confirmation rate limit for this address"
+    return None
+
+
+def build_message(delivery: Delivery, case: compose.CaseView, policy: MailPolicy) -> EmailMessage:
+    unique = delivery.message_id or new_message_key()
     delivery.message_id = unique
     if delivery.kind == "confirmation":
         return compose.confirmation(case, policy.sender, unique=unique)
@@ -92,38 +78,62 @@ def build_message(session: Session, delivery: DeliveryRow, policy: MailPolicy) -
     )
 
 
+def send_delivery(
+    session: Session,
+    delivery: Delivery,
+    case: compose.CaseView,
+    *,
+    mailer: Mailer,
+    policy: MailPolicy,
+) -> str:
+    """Sends one unsent delivery and records it sent; returns sent, suppressed or already.
+
+    Raises what the mailer raises; the caller records the failed attempt."""
+    if not delivery.unsent:
+        return "already"
+    reason = held_back(session, delivery, policy)
+    if reason is not None:
+        delivery.status = "suppressed"
+        deliveries.save(session, delivery, last_error=reason)
+        return "suppressed"
+    message = build_message(delivery, case, policy)
+    now = utcnow()
+    set_plain(message, "Date", format_datetime(now))
+    mailer.send(message)
+    delivery.attempts += 1
+    delivery.status = "sent"
+    deliveries.save(session, delivery, sent_at=now)
+    return "sent"
+
+
 def deliver(session: Session, *, delivery_id: int, mailer: Mailer, policy: MailPolicy) -> str:
     """Sends the delivery's mail unless it went out already; returns the outcome.
 
     Raises what the mailer raises, so that the task can retry; the caller records
     the failed attempt with `record_failure`.
     """
-    delivery = session.get(DeliveryRow, delivery_id)
+    delivery = deliveries.load_delivery(session, delivery_id)
     if delivery is None:
         raise LookupError(f"delivery {delivery_id} does not exist")
-    if delivery.status in ("sent", "suppressed"):
+    if not delivery.unsent:
         return "already"
-    if delivery.kind == "confirmation" and _too_many_confirmations(session, delivery, policy):
-        delivery.status = "suppressed"
-        delivery.last_error = "confirmation rate limit for this address"
-        return "suppressed"
-    message = build_message(session, delivery, policy)
-    message["Date"] = format_datetime(utcnow())
+    loaded = load_case(session, delivery.enquiry_id, base_url=policy.base_url)
+    if loaded is None:
+        raise LookupError(f"enquiry {delivery.enquiry_id} does not exist")
+    return send_delivery(session, delivery, loaded.view, mailer=mailer, policy=policy)
+
+
+def note_failure(session: Session, delivery: Delivery, *, error: str, final: bool) -> None:
     delivery.attempts += 1
-    mailer.send(message)
-    delivery.status = "sent"
-    delivery.sent_at = utcnow()
-    delivery.last_error = None
-    return "sent"
+    delivery.status = "dead" if final else "failed"
+    deliveries.save(session, delivery, last_error=error[:2000])
 
 
 def record_failure(session: Session, *, delivery_id: int, error: str, final: bool) -> None:
-    delivery = session.get(DeliveryRow, delivery_id)
+    delivery = deliveries.load_delivery(session, delivery_id)
     if delivery is None or delivery.status == "sent":
         return
-    delivery.attempts += 1
-    delivery.last_error = error[:2000]
-    delivery.status = "dead" if final else "failed"
+    note_failure(session, delivery, error=error, final=final)
 
 
 def dead_letters(session: Session) -> list[DeliveryRow]:

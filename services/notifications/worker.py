@@ -6,18 +6,22 @@ import datetime as dt
 from dataclasses import dataclass
 from functools import cached_property
 
+import structlog
 from celery import Celery
 from limits import parse
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session, sessionmaker
 
-from services.notifications import tasks
+from services.notifications import i18n, tasks
 from services.notifications.compose import Sender
 from services.notifications.mailer import Mailer, make_mailer
 from services.notifications.service import MailPolicy
 from shared.db.engine import make_engine, session_factory
 from shared.messaging.broker import make_celery
+from shared.messaging.worker import warm_up_where_tasks_run
 from shared.settings import Settings
+
+log = structlog.get_logger(__name__)
 
 
 @dataclass
@@ -50,9 +54,25 @@ class NotificationsRuntime:
             confirmation_window=dt.timedelta(seconds=limit.get_expiry()),
         )
 
+    def warm_up(self) -> None:
+        """Connects to the database and compiles the staff templates before the first task."""
+        with self.db.connect() as connection:
+            connection.execute(text("SELECT 1"))
+        for template in STAFF_TEMPLATES:
+            i18n.environment("de").get_template(template)
+
+
+STAFF_TEMPLATES = tuple(
+    f"{name}.{kind}.j2"
+    for name in ("manager_notice", "triage_notice", "referral")
+    for kind in ("txt", "html")
+)
+
 
 def create_worker(settings: Settings) -> tuple[Celery, NotificationsRuntime]:
     app = make_celery(settings, "welcomedesk-notifications")
     runtime = NotificationsRuntime(settings)
     tasks.register(app, runtime)
+    warm_up_where_tasks_run(runtime.warm_up)
+
     return app, runtime

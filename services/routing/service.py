@@ -1,23 +1,65 @@
 """Routing use case: decide an enquiry against the directory and live loads, store the
-decision with its reasons, and ask for the mails. One transaction."""
+decision with its reasons and emit `enquiry.routed`. One transaction.
+
+Its statements are Core, compiled once: a decision costs a few round trips and
+little Python besides the engine's own work.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any, cast
 
-from sqlalchemy import func, or_, select, text, update
+from sqlalchemy import Table, bindparam, func, insert, literal_column, or_, select, update
 from sqlalchemy.orm import Session
 
 from services.routing.engine import Decision, RoutingEngine
 from services.routing.policy import Workload
 from shared.db.models import EnquiryRow, MetaRow, ReferralRow, utcnow
-from shared.directory import Directory
 from shared.enquiry import EnquiryFields
-from shared.mail_requests import request_mail
+from shared.events import EnquiryRouted
+from shared.messaging.outbox import add_event
 
 OPEN = ("assigned",)
 LOCK_KEY = "routing_lock"
+
+_ENQUIRIES = cast(Table, EnquiryRow.__table__)
+_FIELDS = tuple(name for name in EnquiryFields.model_fields if name != "channel")
+_READ = select(
+    _ENQUIRIES.c.reference,
+    _ENQUIRIES.c.correlation_id,
+    _ENQUIRIES.c.routed_at,
+    _ENQUIRIES.c.manager_id,
+    *(_ENQUIRIES.c[name] for name in _FIELDS),
+).where(_ENQUIRIES.c.id == bindparam("key"))
+_ROUTED_AT = select(_ENQUIRIES.c.routed_at, _ENQUIRIES.c.manager_id).where(
+    _ENQUIRIES.c.id == bindparam("key")
+)
+# PostgreSQL: the lock and the fresh look at the row in one round trip.
+_LOCK_AND_READ = select(
+    literal_column("pg_advisory_xact_lock(4242001)").label("locked"),
+    _ENQUIRIES.c.routed_at,
+    _ENQUIRIES.c.manager_id,
+).where(_ENQUIRIES.c.id == bindparam("key"))
+_LOADS = (
+    select(_ENQUIRIES.c.manager_id, func.count(), func.max(_ENQUIRIES.c.assigned_at))
+    .where(_ENQUIRIES.c.status.in_(OPEN), _ENQUIRIES.c.manager_id.is_not(None))
+    .group_by(_ENQUIRIES.c.manager_id)
+)
+_PREVIOUS = (
+    select(_ENQUIRIES.c.manager_id)
+    .where(
+        _ENQUIRIES.c.email == bindparam("email"),
+        _ENQUIRIES.c.id != bindparam("key"),
+        _ENQUIRIES.c.manager_id.is_not(None),
+        or_(_ENQUIRIES.c.status.in_(OPEN), _ENQUIRIES.c.closed_at >= bindparam("since")),
+    )
+    .order_by(_ENQUIRIES.c.received_at.desc())
+    .limit(1)
+)
+_STORE = update(_ENQUIRIES).where(_ENQUIRIES.c.id == bindparam("key"))
+_REFER = insert(cast(Table, ReferralRow.__table__))
 
 
 @dataclass(frozen=True)
@@ -28,26 +70,25 @@ class Routed:
     outbox_ids: tuple[int, ...]
 
 
-def lock_routing(session: Session) -> None:
-    """Serialises decisions, so two workers never read the same loads and both assign."""
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(4242001)"))
-        return
+def lock_routing(session: Session, enquiry_id: int) -> tuple[Any, str | None]:
+    """Serialises decisions, so two workers never read the same loads and both assign;
+    returns the enquiry's routed_at and manager as they are once the lock is held."""
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        row = connection.execute(_LOCK_AND_READ, {"key": enquiry_id}).one()
+        return row.routed_at, row.manager_id
     # SQLite: a write takes the database's write lock before anything is read.
     if session.get(MetaRow, LOCK_KEY) is None:
         session.add(MetaRow(key=LOCK_KEY, value="0"))
         session.flush()
     session.execute(update(MetaRow).where(MetaRow.key == LOCK_KEY).values(value=MetaRow.value))
+    row = connection.execute(_ROUTED_AT, {"key": enquiry_id}).one()
+    return row.routed_at, row.manager_id
 
 
 def current_loads(session: Session) -> dict[str, Workload]:
-    rows = session.execute(
-        select(EnquiryRow.manager_id, func.count(), func.max(EnquiryRow.assigned_at))
-        .where(EnquiryRow.status.in_(OPEN), EnquiryRow.manager_id.is_not(None))
-        .group_by(EnquiryRow.manager_id)
-    )
     loads: dict[str, Workload] = {}
-    for manager_id, count, last in rows:
+    for manager_id, count, last in session.connection().execute(_LOADS):
         if manager_id is not None:
             loads[manager_id] = Workload(count, last.timestamp() if last else None)
     return loads
@@ -60,23 +101,10 @@ def previous_manager(
     if not email:
         return None
     since = now - dt.timedelta(days=days)
-    return session.scalar(
-        select(EnquiryRow.manager_id)
-        .where(
-            EnquiryRow.email == email.lower(),
-            EnquiryRow.id != exclude_id,
-            EnquiryRow.manager_id.is_not(None),
-            or_(EnquiryRow.status.in_(OPEN), EnquiryRow.closed_at >= since),
-        )
-        .order_by(EnquiryRow.received_at.desc())
-        .limit(1)
+    found = session.connection().execute(
+        _PREVIOUS, {"email": email.lower(), "key": exclude_id, "since": since}
     )
-
-
-def _fields(row: EnquiryRow) -> EnquiryFields:
-    return EnquiryFields.model_validate(
-        {c: getattr(row, c) for c in EnquiryFields.model_fields if c != "channel"}
-    )
+    return cast(str | None, found.scalar())
 
 
 def route_enquiry(
@@ -89,67 +117,61 @@ def route_enquiry(
 ) -> Routed:
     """Decides once: a redelivered event finds the decision made and does nothing."""
     now = now or utcnow()
-    lock_routing(session)
-    row = session.get(EnquiryRow, enquiry_id)
+    row = session.connection().execute(_READ, {"key": enquiry_id}).first()
     if row is None:
         raise LookupError(f"enquiry {enquiry_id} does not exist")
-    assert row.reference is not None
     if row.routed_at is not None:
         return Routed(row.reference, "already", row.manager_id, ())
-    fields = _fields(row)
+    # Validated at intake: read back as it was stored, without validating again.
+    fields = EnquiryFields.model_construct(**{name: row._mapping[name] for name in _FIELDS})
+    # Reading the text is most of the work and depends on nothing that changes: it
+    # happens before the lock, so that several workers read enquiries side by side.
+    understanding = engine.reader.read(fields)
+    routed_at, manager_id = lock_routing(session, enquiry_id)
+    if routed_at is not None:  # another worker decided while this one read
+        return Routed(row.reference, "already", manager_id, ())
     decision = engine.decide(
         fields,
         day=now.date(),
         loads=current_loads(session),
         previous_manager=previous_manager(
-            session, email=row.email, exclude_id=row.id, now=now, days=continuity_days
+            session, email=fields.email, exclude_id=enquiry_id, now=now, days=continuity_days
         ),
+        understanding=understanding,
     )
-    _store(row, decision, now)
-    outbox_ids = _request_mails(session, row, decision, engine.directory)
-    return Routed(row.reference, row.status, row.manager_id, tuple(outbox_ids))
-
-
-def _store(row: EnquiryRow, decision: Decision, now: dt.datetime) -> None:
-    u = decision.understanding
-    row.routed_at = now
-    row.language = u.language
-    row.understood_type = u.requester_type
-    row.topics = list(u.topics)
-    row.district = u.district
-    row.site = u.site or decision.triage_site
-    row.needs_interpreter = decision.assignment.needs_interpreter
-    row.reasons = list(decision.reasons)
-    row.excluded = [{"manager": e.manager, "why": e.why} for e in decision.assignment.excluded]
-    row.suggested_partners = [p.id for p in decision.suggestion.partners]
-    if decision.manager is not None:
-        row.status = "assigned"
-        row.manager_id = decision.manager
-        row.assigned_at = now
-    else:
-        row.status = "triage"
-
-
-def _request_mails(
-    session: Session, row: EnquiryRow, decision: Decision, directory: Directory
-) -> list[int]:
-    """The mails a decision calls for; addresses come from the directory in memory."""
-    wanted: list[tuple[str, str, str | None, str | None]] = []  # kind, to, name, partner
-    if row.email:
-        wanted.append(("confirmation", row.email, row.name, None))
-    manager = next((m for m in directory.managers if m.id == decision.manager), None)
-    site = directory.site(row.site) if row.site else None
-    if manager is not None:
-        wanted.append(("manager", manager.email, manager.name, None))
-    elif site is not None:
-        wanted.append(("triage", site.team_email, site.name, None))
+    connection = session.connection()
+    connection.execute(_STORE, {"key": enquiry_id, **_decision_values(decision, now)})
     referral = decision.suggestion.referral
     if referral is not None:
-        session.add(ReferralRow(enquiry_id=row.id, partner_id=referral.id, requested_by="auto"))
-        wanted.append(("referral", referral.email, referral.name, referral.id))
-    return [
-        request_mail(
-            session, enquiry=row, kind=kind, recipient=to, recipient_name=name, partner_id=partner
-        )[1]
-        for kind, to, name, partner in wanted
-    ]
+        connection.execute(
+            _REFER,
+            {
+                "enquiry_id": enquiry_id,
+                "partner_id": referral.id,
+                "requested_by": "auto",
+                "created_at": now,
+            },
+        )
+    event_id = add_event(session, EnquiryRouted(row.correlation_id, enquiry_id=enquiry_id))
+    outcome = "assigned" if decision.manager is not None else "triage"
+    return Routed(row.reference, outcome, decision.manager, (event_id,))
+
+
+def _decision_values(decision: Decision, now: dt.datetime) -> dict[str, Any]:
+    u = decision.understanding
+    values: dict[str, Any] = {
+        "routed_at": now,
+        "language": u.language,
+        "understood_type": u.requester_type,
+        "topics": list(u.topics),
+        "district": u.district,
+        "site": u.site or decision.triage_site,
+        "needs_interpreter": decision.assignment.needs_interpreter,
+        "reasons": list(decision.reasons),
+        "excluded": [{"manager": e.manager, "why": e.why} for e in decision.assignment.excluded],
+        "suggested_partners": [p.id for p in decision.suggestion.partners],
+        "status": "triage",
+    }
+    if decision.manager is not None:
+        values.update(status="assigned", manager_id=decision.manager, assigned_at=now)
+    return values

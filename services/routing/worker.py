@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 import structlog
-from celery import Celery, signals
+from celery import Celery
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -16,7 +16,7 @@ from shared.db.engine import make_engine, session_factory
 from shared.directory.store import directory_version, read_directory
 from shared.messaging.broker import make_celery, publisher
 from shared.messaging.outbox import Publish
-from shared.messaging.worker import register_relay
+from shared.messaging.worker import register_relay, warm_up_where_tasks_run
 from shared.region import Region, load_region
 from shared.settings import Settings
 
@@ -66,12 +66,6 @@ def create_worker(settings: Settings) -> tuple[Celery, RoutingRuntime]:
     runtime = RoutingRuntime(settings, app)
     tasks.register(app, runtime)
     register_relay(app, lambda: runtime.sessions, lambda: runtime.publish)
-
-    @signals.worker_process_init.connect(weak=False)
-    def _warm(**_: object) -> None:  # each pool process, after the fork
-        try:
-            runtime.warm_up()
-        except Exception as exc:
-            log.warning("warm_up_failed", error=type(exc).__name__)
+    warm_up_where_tasks_run(runtime.warm_up)
 
     return app, runtime

@@ -55,8 +55,12 @@ def bump_version(session: Session) -> None:
 
 
 def directory_version(session: Session) -> str:
-    row = session.get(MetaRow, VERSION_KEY)
-    return row.value if row else "0"
+    found = (
+        session.connection()
+        .execute(select(MetaRow.value).where(MetaRow.key == VERSION_KEY))
+        .scalar()
+    )
+    return found or "0"
 
 
 def read_directory(session: Session) -> Directory:

@@ -49,6 +49,26 @@ def register_relay(
         return publish_pending(sessions(), publish())
 
 
+def warm_up_where_tasks_run(warm: Callable[[], None]) -> None:
+    """Runs `warm` in the process that will run the tasks: each prefork child after the
+    fork (connections must not cross it), else the worker itself (solo, threads)."""
+
+    def safely() -> None:
+        try:
+            warm()
+        except Exception as exc:
+            log.warning("warm_up_failed", error=type(exc).__name__)
+
+    @signals.worker_process_init.connect(weak=False)
+    def _child(**_: Any) -> None:
+        safely()
+
+    @signals.worker_init.connect(weak=False)
+    def _main(sender: Any, **_: Any) -> None:
+        if "prefork" not in str(getattr(sender, "pool_cls", "prefork")).lower():
+            safely()
+
+
 def run_worker(app: Celery, *, queues: list[str], concurrency: int, pool: str = "prefork") -> None:
     app.worker_main(
         [
