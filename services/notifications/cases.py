@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any, cast
 
-from sqlalchemy import select
+from sqlalchemy import Table, bindparam, select
 from sqlalchemy.orm import Session
 
 from services.notifications.compose import CaseView
@@ -19,10 +20,46 @@ class Contact:
 
 @dataclass(frozen=True)
 class LoadedCase:
-    enquiry: EnquiryRow
+    enquiry_id: int
     view: CaseView
+    enquirer: Contact | None
     manager: Contact | None  # the manager the case is assigned to
     team: Contact | None  # the team of the case's site
+
+
+_E = cast(Table, EnquiryRow.__table__).c
+_M = cast(Table, ManagerRow.__table__).c
+_S = cast(Table, SiteRow.__table__).c
+_CASE = (
+    select(
+        _E.id,
+        _E.reference,
+        _E.status_token,
+        _E.language,
+        _E.preferred_language,
+        _E.name,
+        _E.email,
+        _E.phone,
+        _E.understood_type,
+        _E.requester_type,
+        _E.company,
+        _E.topics,
+        _E.district,
+        _E.subject,
+        _E.message,
+        _E.reasons,
+        _E.needs_interpreter,
+        _M.name.label("manager_name"),
+        _M.email.label("manager_email"),
+        _S.name.label("site_name"),
+        _S.team_email,
+    )
+    .select_from(cast(Table, EnquiryRow.__table__))
+    .outerjoin(cast(Table, ManagerRow.__table__), _M.id == _E.manager_id)
+    .outerjoin(cast(Table, SiteRow.__table__), _S.code == _E.site)
+    .where(_E.id == bindparam("key"))
+)
+_CASE_FOR_UPDATE = _CASE.with_for_update(of=cast(Table, EnquiryRow.__table__))
 
 
 def load_case(
@@ -30,44 +67,35 @@ def load_case(
 ) -> LoadedCase | None:
     """`for_update` locks the enquiry's row (PostgreSQL), so that two runs of one event
     never plan the same mails side by side."""
-    query = (
-        select(EnquiryRow, ManagerRow.name, ManagerRow.email, SiteRow.name, SiteRow.team_email)
-        .outerjoin(ManagerRow, ManagerRow.id == EnquiryRow.manager_id)
-        .outerjoin(SiteRow, SiteRow.code == EnquiryRow.site)
-        .where(EnquiryRow.id == enquiry_id)
-    )
-    if for_update and session.get_bind().dialect.name == "postgresql":
-        query = query.with_for_update(of=EnquiryRow)
-    found = session.execute(query).one_or_none()
-    if found is None:
+    connection = session.connection()
+    locking = for_update and connection.dialect.name == "postgresql"
+    row = connection.execute(_CASE_FOR_UPDATE if locking else _CASE, {"key": enquiry_id}).first()
+    if row is None:
         return None
-    enquiry, manager_name, manager_email, site_name, team_email = found
-    manager = Contact(manager_email, manager_name) if manager_email else None
-    team = Contact(team_email, site_name) if team_email else None
-    return LoadedCase(enquiry, case_view(enquiry, base_url, manager, site_name), manager, team)
+    manager = Contact(row.manager_email, row.manager_name) if row.manager_email else None
+    team = Contact(row.team_email, row.site_name) if row.team_email else None
+    enquirer = Contact(row.email, row.name or "") if row.email else None
+    return LoadedCase(row.id, case_view(row, base_url), enquirer, manager, team)
 
 
-def case_view(
-    enquiry: EnquiryRow, base_url: str, manager: Contact | None, site_name: str | None
-) -> CaseView:
-    assert enquiry.reference is not None
+def case_view(row: Any, base_url: str) -> CaseView:
     base = base_url.rstrip("/")
     return CaseView(
-        reference=enquiry.reference,
-        language=enquiry.language or enquiry.preferred_language or "en",
-        enquirer_name=enquiry.name,
-        enquirer_email=enquiry.email,
-        enquirer_phone=enquiry.phone,
-        requester_type=enquiry.understood_type or enquiry.requester_type or "worker",
-        company=enquiry.company,
-        topics=tuple(enquiry.topics or ("other",)),
-        district=enquiry.district,
-        site_name=site_name,
-        subject=enquiry.subject,
-        message=enquiry.message,
-        status_url=f"{base}/api/v1/status/{enquiry.status_token}",
-        case_url=f"{base}/cases/{enquiry.reference}",
-        reasons=tuple(enquiry.reasons or ()),
-        needs_interpreter=enquiry.needs_interpreter,
-        manager_name=manager.name if manager else None,
+        reference=row.reference,
+        language=row.language or row.preferred_language or "en",
+        enquirer_name=row.name,
+        enquirer_email=row.email,
+        enquirer_phone=row.phone,
+        requester_type=row.understood_type or row.requester_type or "worker",
+        company=row.company,
+        topics=tuple(row.topics or ("other",)),
+        district=row.district,
+        site_name=row.site_name,
+        subject=row.subject,
+        message=row.message,
+        status_url=f"{base}/api/v1/status/{row.status_token}",
+        case_url=f"{base}/cases/{row.reference}",
+        reasons=tuple(row.reasons or ()),
+        needs_interpreter=row.needs_interpreter,
+        manager_name=row.manager_name,
     )

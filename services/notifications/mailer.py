@@ -9,6 +9,8 @@ from pathlib import Path
 from typing import Protocol
 from urllib.parse import unquote, urlsplit
 
+from services.notifications.mime import to_bytes
+
 # What a mail server or the network may throw that another attempt can cure.
 TRANSIENT_ERRORS = (smtplib.SMTPException, OSError)
 
@@ -54,7 +56,7 @@ class SmtpMailer:
                 if envelope is None:
                     self._client.send_message(message)
                 else:
-                    self._client.sendmail(envelope[0], envelope[1], message.as_bytes())
+                    self._client.sendmail(envelope[0], envelope[1], to_bytes(message))
                 return
             except smtplib.SMTPServerDisconnected:
                 self._client = None
@@ -100,7 +102,7 @@ class OutboxMailer:
         name = str(message["Message-ID"] or "mail").strip("<>").replace("/", "_")
         target = self.folder / f"{name}.eml"
         temporary = target.with_suffix(".eml.part")
-        temporary.write_bytes(message.as_bytes())
+        temporary.write_bytes(to_bytes(message))
         temporary.replace(target)  # a reader never sees half a file
 
 

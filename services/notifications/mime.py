@@ -55,3 +55,44 @@ def set_alternatives(msg: EmailMessage, plain: str, html: str) -> None:
     set_plain(msg, "MIME-Version", "1.0")
     set_plain(msg, "Content-Type", f'multipart/alternative; boundary="{boundary}"')
     msg.set_payload([text_part(plain, "plain"), text_part(html, "html")])
+
+
+def _header_lines(msg: EmailMessage | MIMEPart) -> list[str] | None:
+    lines: list[str] = []
+    for name, value in msg.raw_items():
+        text = f"{name}: {value}"
+        folded = text.replace("\r\n", "\n").split("\n")
+        if any(len(line) > LINE_MAX or not line.isascii() for line in folded):
+            return None  # the email package refolds such a header: leave it to it
+        lines += folded
+    return lines
+
+
+def to_bytes(msg: EmailMessage) -> bytes:
+    """The message as sent, CRLF line ends. A message made by `set_alternatives` is
+    written straight from its raw headers and encoded parts; any other goes through
+    the email package's generator, which gives the same bytes at a higher cost."""
+    parts = msg.get_payload() if msg.is_multipart() else None
+    boundary = _boundary(msg)
+    head = _header_lines(msg)
+    if not isinstance(parts, list) or boundary is None or head is None:
+        return msg.as_bytes()
+    out = [*head, ""]
+    for part in parts:
+        if not isinstance(part, MIMEPart):
+            return msg.as_bytes()
+        part_head, payload = _header_lines(part), part.get_payload()
+        if part_head is None or not isinstance(payload, str) or not payload.isascii():
+            return msg.as_bytes()
+        out += [f"--{boundary}", *part_head, "", payload]
+    out += [f"--{boundary}--", ""]
+    return "\r\n".join(out).encode("ascii")
+
+
+def _boundary(msg: EmailMessage) -> str | None:
+    for name, value in msg.raw_items():
+        if name.lower() == "content-type":
+            head, _, rest = str(value).partition('boundary="')
+            found = rest.partition('"')[0]
+            return found if head.startswith("multipart/") and found else None
+    return None

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from services.notifications.cases import Contact, LoadedCase, load_case
@@ -67,29 +67,30 @@ class Notified:
     failed: list[int] = field(default_factory=list)  # delivery ids to try again
 
 
+_AUTO_REFERRALS = (
+    select(PartnerRow.id, PartnerRow.email, PartnerRow.name)
+    .join(ReferralRow, ReferralRow.partner_id == PartnerRow.id)
+    .where(ReferralRow.enquiry_id == bindparam("key"), ReferralRow.requested_by == "auto")
+    .order_by(ReferralRow.id)
+)
+
+
 def _auto_referrals(session: Session, enquiry_id: int) -> list[tuple[str, Contact]]:
-    rows = session.execute(
-        select(PartnerRow.id, PartnerRow.email, PartnerRow.name)
-        .join(ReferralRow, ReferralRow.partner_id == PartnerRow.id)
-        .where(ReferralRow.enquiry_id == enquiry_id, ReferralRow.requested_by == "auto")
-        .order_by(ReferralRow.id)
-    )
+    rows = session.connection().execute(_AUTO_REFERRALS, {"key": enquiry_id})
     return [(partner_id, Contact(email, name)) for partner_id, email, name in rows]
 
 
 def plan_deliveries(session: Session, loaded: LoadedCase) -> list[Delivery]:
     """The decision's deliveries in sending order, adding those not written yet."""
-    enquiry = loaded.enquiry
-    enquirer = Contact(enquiry.email, enquiry.name or "") if enquiry.email else None
     wanted = wanted_mails(
-        enquirer=enquirer,
+        enquirer=loaded.enquirer,
         manager=loaded.manager,
         team=loaded.team,
-        partners=_auto_referrals(session, enquiry.id),
+        partners=_auto_referrals(session, loaded.enquiry_id),
     )
     existing = {
         (d.kind, d.recipient.lower(), d.partner_id): d
-        for d in deliveries_of(session, enquiry.id)
+        for d in deliveries_of(session, loaded.enquiry_id)
         if d.kind in ROUTED_KINDS
     }
     planned: list[Delivery] = []
@@ -99,7 +100,7 @@ def plan_deliveries(session: Session, loaded: LoadedCase) -> list[Delivery]:
         if delivery is None:
             delivery = Delivery(
                 id=0,
-                enquiry_id=enquiry.id,
+                enquiry_id=loaded.enquiry_id,
                 kind=mail.kind,
                 recipient=mail.recipient.address,
                 recipient_name=mail.recipient.name or None,

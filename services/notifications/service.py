@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import format_datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from services.notifications import compose, deliveries
@@ -32,17 +32,20 @@ def new_message_key() -> str:
     return uuid.uuid4().hex[:16]
 
 
+_CONFIRMATIONS_SENT = select(func.count()).where(
+    DeliveryRow.recipient == bindparam("recipient"),
+    DeliveryRow.kind == "confirmation",
+    DeliveryRow.status == "sent",
+    DeliveryRow.sent_at >= bindparam("since"),
+)
+
+
 def _too_many_confirmations(session: Session, delivery: Delivery, policy: MailPolicy) -> bool:
     since = utcnow() - policy.confirmation_window
-    sent = session.scalar(
-        select(func.count()).where(
-            DeliveryRow.recipient == delivery.recipient,
-            DeliveryRow.kind == "confirmation",
-            DeliveryRow.status == "sent",
-            DeliveryRow.sent_at >= since,
-        )
+    sent = session.connection().execute(
+        _CONFIRMATIONS_SENT, {"recipient": delivery.recipient, "since": since}
     )
-    return (sent or 0) >= policy.confirmations_per_window
+    return (sent.scalar() or 0) >= policy.confirmations_per_window
 
 
 def held_back(session: Session, delivery: Delivery, policy: MailPolicy) -> str | None:

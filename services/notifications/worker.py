@@ -55,18 +55,26 @@ class NotificationsRuntime:
         )
 
     def warm_up(self) -> None:
-        """Connects to the database and compiles the staff templates before the first task."""
+        """Connects to the database and compiles every template before the first task,
+        so that no enquirer's mail waits for it."""
         with self.db.connect() as connection:
             connection.execute(text("SELECT 1"))
-        for template in STAFF_TEMPLATES:
-            i18n.environment("de").get_template(template)
+        for language, template in TEMPLATES:
+            i18n.environment(language).get_template(template)
 
 
-STAFF_TEMPLATES = tuple(
-    f"{name}.{kind}.j2"
-    for name in ("manager_notice", "triage_notice", "referral")
-    for kind in ("txt", "html")
-)
+TEMPLATES = [
+    *(
+        ("de", f"{name}.{kind}.j2")
+        for name in ("manager_notice", "triage_notice", "referral")
+        for kind in ("txt", "html")
+    ),
+    *(
+        (language, f"confirmation{suffix}.j2")
+        for language in sorted(i18n.CONFIRMATION_LANGUAGES)
+        for suffix in (".txt", ".html", "_subject.txt")
+    ),
+]
 
 
 def create_worker(settings: Settings) -> tuple[Celery, NotificationsRuntime]:

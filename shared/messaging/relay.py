@@ -23,6 +23,7 @@ from shared.messaging.outbox import Publish, publish_pending
 log = structlog.get_logger(__name__)
 
 
+BATCH = 200
 _ANY_PENDING = select(OutboxRow.id).where(OutboxRow.published_at.is_(None)).limit(1)
 
 
@@ -42,7 +43,7 @@ def run_relay(
             with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as probe:
                 while not stop.is_set():
                     if probe.execute(_ANY_PENDING).first() is not None:
-                        while publish_pending(sessions, publish) > 0:
+                        while publish_pending(sessions, publish, limit=BATCH) == BATCH:
                             pass  # a full batch went out: there may be more
                     stop.wait(poll)
         except Exception as exc:

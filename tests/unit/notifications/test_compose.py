@@ -21,6 +21,7 @@ from services.notifications.compose import (
     referral,
     triage_notice,
 )
+from services.notifications.mime import to_bytes
 
 REFERENCE = "WC-2026-000123"
 SENDER = Sender(address="welcome@example.org", name="Welcome Center Region Braunschweig-Wolfsburg")
@@ -86,7 +87,7 @@ def case(**changes: object) -> CaseView:
 
 
 def parse(msg: EmailMessage) -> EmailMessage:
-    return email.message_from_bytes(msg.as_bytes(), policy=email.policy.default)
+    return email.message_from_bytes(to_bytes(msg), policy=email.policy.default)
 
 
 def part(msg: EmailMessage, subtype: str) -> str:
@@ -105,7 +106,7 @@ def html(msg: EmailMessage) -> str:
 
 
 def header_block(msg: EmailMessage) -> bytes:
-    return msg.as_bytes().split(b"\r\n\r\n", 1)[0]
+    return to_bytes(msg).split(b"\r\n\r\n", 1)[0]
 
 
 # --- every mail ---------------------------------------------------------------------------
@@ -255,7 +256,7 @@ LONG_NAMES = [
 @pytest.mark.parametrize("name", LONG_NAMES)
 def test_long_display_name_keeps_its_spaces_across_encoded_words(name: str) -> None:
     msg = compose_confirmation(case(enquirer_name=name))
-    raw_to = email.message_from_bytes(msg.as_bytes(), policy=email.policy.compat32)["To"]
+    raw_to = email.message_from_bytes(to_bytes(msg), policy=email.policy.compat32)["To"]
     display, address = parseaddr(str(raw_to))
     assert str(raw_to).count("=?utf-8?b?") > 1  # it did need more than one encoded word
     assert (str(make_header(decode_header(display))), address) == (name, "zoe@example.net")

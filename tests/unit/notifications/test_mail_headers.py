@@ -21,15 +21,16 @@ from services.notifications.headers import (
     set_text,
     thread_id,
 )
+from services.notifications.mime import to_bytes
 
 
 def parsed(msg: EmailMessage) -> EmailMessage:
     msg.set_content("x")
-    return email.message_from_bytes(msg.as_bytes(), policy=email.policy.default)
+    return email.message_from_bytes(to_bytes(msg), policy=email.policy.default)
 
 
 def header_lines(msg: EmailMessage) -> list[bytes]:
-    return msg.as_bytes().split(b"\r\n\r\n", 1)[0].split(b"\r\n")
+    return to_bytes(msg).split(b"\r\n\r\n", 1)[0].split(b"\r\n")
 
 
 @pytest.mark.parametrize(
@@ -139,7 +140,7 @@ def test_any_display_name_reads_back(raw: str) -> None:
     # says to drop it), so a split inside a long word may read back with an extra space.
     assert " ".join(to.display_name.split()).replace(" ", "") == name.replace(" ", "")
     # An RFC 2047 decoder gets the name exactly.
-    raw_to = email.message_from_bytes(msg.as_bytes(), policy=email.policy.compat32)["To"]
+    raw_to = email.message_from_bytes(to_bytes(msg), policy=email.policy.compat32)["To"]
     decoded, address = parseaddr(str(raw_to))
     assert address == "someone@example.org"
     assert str(make_header(decode_header(decoded))) == name

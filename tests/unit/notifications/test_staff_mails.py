@@ -16,6 +16,7 @@ from services.notifications.compose import (
     referral,
     triage_notice,
 )
+from services.notifications.mime import to_bytes
 
 REFERENCE = "WC-2026-000456"
 SENDER = Sender(address="welcome@example.org", name="Welcome Center Region Braunschweig-Wolfsburg")
@@ -45,7 +46,7 @@ def case(**changes: object) -> CaseView:
 
 
 def parse(msg: EmailMessage) -> EmailMessage:
-    return email.message_from_bytes(msg.as_bytes(), policy=email.policy.default)
+    return email.message_from_bytes(to_bytes(msg), policy=email.policy.default)
 
 
 def part(msg: EmailMessage, subtype: str) -> str:
