@@ -75,6 +75,10 @@ class Settings(MailSettings):
     log_format: str = "auto"  # json, console or auto (console on a terminal)
     log_level: str = "INFO"
 
+    # Requests an intake process works on at once (its thread pool), each with a
+    # database connection of its own: enough to keep the database busy, few enough that
+    # connections are kept rather than opened and closed under load.
+    intake_threads: int = 16
     # Limits of the public endpoints.
     max_body_bytes: int = 64 * 1024
     rate_limit: str = "30/minute"  # per client address

@@ -11,8 +11,11 @@ from sqlalchemy.orm import Session
 
 from services.intake.runtime import Runtime
 
+# The small dependencies are `async def`: FastAPI runs a plain `def` dependency in the
+# thread pool, a hand-over that costs more than the work itself.
 
-def get_runtime(request: Request) -> Runtime:
+
+async def get_runtime(request: Request) -> Runtime:
     runtime: Runtime = request.app.state.runtime
     return runtime
 
@@ -28,7 +31,7 @@ def get_session(runtime: RuntimeDep) -> Iterator[Session]:
 DbSession = Annotated[Session, Depends(get_session)]
 
 
-def get_correlation_id(request: Request) -> str:
+async def get_correlation_id(request: Request) -> str:
     return str(request.scope.get("state", {}).get("correlation_id", ""))
 
 
@@ -39,13 +42,22 @@ def client_address(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
-def rate_limited(request: Request, runtime: RuntimeDep) -> None:
-    """Per-address limit of the public endpoints; 429 with Retry-After when exceeded."""
+async def retry_after(request: Request, runtime: RuntimeDep) -> str | None:
+    """None within the per-address limit of the public endpoints, else the seconds to
+    wait (for Retry-After)."""
     key = client_address(request)
-    if not runtime.limiter.hit(runtime.rate, "intake", key):
-        reset = runtime.limiter.get_window_stats(runtime.rate, "intake", key).reset_time
+    if await runtime.limiter.hit(runtime.rate, "intake", key):
+        return None
+    stats = await runtime.limiter.get_window_stats(runtime.rate, "intake", key)
+    return str(max(1, int(stats.reset_time - time.time())))
+
+
+async def rate_limited(request: Request, runtime: RuntimeDep) -> None:
+    """Per-address limit of the public endpoints; 429 with Retry-After when exceeded."""
+    wait = await retry_after(request, runtime)
+    if wait is not None:
         raise HTTPException(
             429,
             "too many requests from this address; try again later",
-            headers={"Retry-After": str(max(1, int(reset - time.time())))},
+            headers={"Retry-After": wait},
         )

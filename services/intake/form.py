@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Annotated, Final
 
 import structlog
-from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
@@ -19,7 +19,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.formparsers import MultiPartException
 
 from services.intake import csrf, form_errors, languages, service
-from services.intake.deps import CorrelationIdDep, DbSession, RuntimeDep, rate_limited
+from services.intake.deps import CorrelationIdDep, DbSession, RuntimeDep, retry_after
 from services.intake.form_input import HONEYPOT, LANGUAGE, TOKEN, Submission, blank
 from services.intake.form_input import read_submission as read_fields
 from shared.metrics import ENQUIRIES_RECEIVED
@@ -107,18 +107,6 @@ def _form_page(
     return response
 
 
-def _over_limit(request: Request, runtime: RuntimeDep) -> str | None:
-    """The intake's rate limit (rate_limited), answered with the form rather than JSON:
-    None within the limit, else the seconds to wait (Retry-After)."""
-    try:
-        rate_limited(request, runtime)
-    except HTTPException as exc:
-        if exc.status_code != 429:
-            raise
-        return (exc.headers or {}).get("Retry-After", "60")
-    return None
-
-
 @router.get("/", response_class=HTMLResponse)
 def show_form(request: Request) -> Response:
     choice = _choice(request)
@@ -140,7 +128,7 @@ async def submit_form(
     request: Request,
     runtime: RuntimeDep,
     correlation_id: CorrelationIdDep,
-    retry_after: Annotated[str | None, Depends(_over_limit)],
+    wait: Annotated[str | None, Depends(retry_after)],
 ) -> Response:
     form = await _read_form(request)
     if form is None:
@@ -158,9 +146,9 @@ async def submit_form(
         log.info("form_honeypot_filled")
         return RedirectResponse(f"/thanks?lang={choice.language}", status_code=303)
     submission = read_fields(form)
-    if retry_after is not None:
+    if wait is not None:
         page = _form_page(request, choice, submission, status=429, problem="too_many")
-        page.headers["Retry-After"] = retry_after
+        page.headers["Retry-After"] = wait
         return page
     token = form.get(TOKEN)
     try:

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 from celery import Celery
 from limits import RateLimitItem, parse
+from limits.aio.strategies import MovingWindowRateLimiter
 from limits.storage import storage_from_string
-from limits.strategies import MovingWindowRateLimiter
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -27,16 +27,24 @@ class Runtime:
 
     @classmethod
     def start(cls, settings: Settings) -> Runtime:
-        engine = make_engine(settings.database_url)
+        engine = make_engine(
+            settings.database_url, pool_size=settings.intake_threads, max_overflow=4
+        )
         celery = make_celery(settings, "welcomedesk-intake")
         return cls(
             settings=settings,
             engine=engine,
             sessions=session_factory(engine),
             celery=celery,
-            limiter=MovingWindowRateLimiter(storage_from_string(settings.rate_limit_storage)),
+            limiter=MovingWindowRateLimiter(storage_from_string(_asynchronous(settings))),
             rate=parse(settings.rate_limit),
         )
 
     def close(self) -> None:
         self.engine.dispose()
+
+
+def _asynchronous(settings: Settings) -> str:
+    """The rate limit's storage URL for the asyncio flavour of `limits`."""
+    url = settings.rate_limit_storage
+    return url if url.startswith("async+") else f"async+{url}"
