@@ -7,13 +7,13 @@ import hashlib
 import json
 import secrets
 from dataclasses import dataclass
-from typing import cast
 
-from sqlalchemy import Table, bindparam, insert, select, update
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from services.intake.schemas import EnquiryCreate, Status, StatusRead
+from services.intake.storage import CASE_DEFAULTS, insert_received
 from shared.db.models import (
     EnquiryRow,
     IdempotencyRow,
@@ -22,9 +22,7 @@ from shared.db.models import (
     ReferralRow,
     utcnow,
 )
-from shared.events import EnquiryReceived
 from shared.mail_requests import request_mail
-from shared.messaging.outbox import add_event
 
 
 @dataclass(frozen=True)
@@ -39,28 +37,6 @@ class Received:
 
 class IdempotencyConflictError(Exception):
     """The Idempotency-Key was used before with a different request."""
-
-
-_ENQUIRIES = cast(Table, EnquiryRow.__table__)
-_INSERT_ENQUIRY = insert(_ENQUIRIES).returning(_ENQUIRIES.c.id)
-_SET_REFERENCE = (
-    update(_ENQUIRIES)
-    .where(_ENQUIRIES.c.id == bindparam("key"))
-    .values(reference=bindparam("reference"))
-)
-# Column defaults the ORM would fill in; Core inserts need them spelled out.
-_CASE_DEFAULTS = {
-    "status": "received",
-    "topics": [],
-    "needs_interpreter": False,
-    "reasons": [],
-    "excluded": [],
-    "suggested_partners": [],
-}
-
-
-def format_reference(year: int, enquiry_id: int) -> str:
-    return f"WC-{year}-{enquiry_id:06d}"
 
 
 def _request_hash(data: EnquiryCreate) -> str:
@@ -89,7 +65,6 @@ def receive_enquiry(
             return earlier
     try:
         with factory.begin() as session:
-            connection = session.connection()
             values = data.model_dump(exclude={"channel"})
             values["email"] = values["email"].lower() if values.get("email") else None
             received_at = utcnow()
@@ -99,14 +74,9 @@ def receive_enquiry(
                 correlation_id=correlation_id,
                 channel=channel,
                 received_at=received_at,
-                **_CASE_DEFAULTS,
+                **CASE_DEFAULTS,
             )
-            # Core statements compiled once: the intake's hot path, a fraction of the
-            # ORM's cost per enquiry.
-            enquiry_id = int(connection.execute(_INSERT_ENQUIRY, values).scalar_one())
-            reference = format_reference(received_at.year, enquiry_id)
-            connection.execute(_SET_REFERENCE, {"key": enquiry_id, "reference": reference})
-            event_id = add_event(session, EnquiryReceived(correlation_id, enquiry_id=enquiry_id))
+            enquiry_id, reference, event_id = insert_received(session.connection(), values)
             if idempotency_key:
                 session.add(
                     IdempotencyRow(key=idempotency_key, request_hash=digest, enquiry_id=enquiry_id)

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import Any, cast
 
 import structlog
-from sqlalchemy import Table, insert, select, update
+from sqlalchemy import Connection, Table, insert, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from shared.db.models import OutboxRow, utcnow
@@ -24,8 +24,12 @@ _INSERT_EVENT = insert(_OUTBOX).returning(_OUTBOX.c.id)  # compiled once, cached
 
 def add_event(session: Session, event: Event) -> int:
     """Adds the event to the caller's transaction and returns its id; never commits."""
+    return insert_event(session.connection(), event)
+
+
+def insert_event(connection: Connection, event: Event) -> int:
     values = {"task": event.task, "payload": event.payload(), "created_at": utcnow(), "attempts": 0}
-    return int(session.connection().execute(_INSERT_EVENT, values).scalar_one())
+    return int(connection.execute(_INSERT_EVENT, values).scalar_one())
 
 
 def publish_pending(
