@@ -14,7 +14,13 @@ from typing import Any, ClassVar, Final
 ROUTE_ENQUIRY: Final = "routing.route_enquiry"
 SEND_MAIL: Final = "notifications.send_mail"
 RELAY_OUTBOX: Final = "outbox.relay"
-QUEUES: Final = {ROUTE_ENQUIRY: "routing", SEND_MAIL: "notifications", RELAY_OUTBOX: "routing"}
+POLL_MAILBOXES: Final = "intake.poll_mailboxes"  # beat's, when e-mail intake is configured
+QUEUES: Final = {
+    ROUTE_ENQUIRY: "routing",
+    SEND_MAIL: "notifications",
+    RELAY_OUTBOX: "routing",
+    POLL_MAILBOXES: "mail",
+}
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ from shared.db.models import (
     ReferralRow,
     utcnow,
 )
+from shared.enquiry import EnquiryFields
 from shared.events import EnquiryReceived
 from shared.mail_requests import request_mail
 from shared.messaging.outbox import add_event
@@ -120,6 +121,31 @@ def receive_enquiry(
             if earlier is not None:
                 return earlier
         raise
+
+
+def add_enquiry(
+    session: Session, *, data: EnquiryFields, channel: str, correlation_id: str
+) -> Received:
+    """Writes an enquiry and its `enquiry.received` event in the caller's transaction (for
+    use cases that store more with it, such as a received mail); flushes, never commits."""
+    connection = session.connection()
+    values = data.model_dump(exclude={"channel"})
+    values["email"] = values["email"].lower() if values.get("email") else None
+    values["consent_processing"] = bool(values.get("consent_processing"))
+    received_at = utcnow()
+    token = secrets.token_urlsafe(24)
+    values.update(
+        status_token=token,
+        correlation_id=correlation_id,
+        channel=channel,
+        received_at=received_at,
+        **_CASE_DEFAULTS,
+    )
+    enquiry_id = int(connection.execute(_INSERT_ENQUIRY, values).scalar_one())
+    reference = format_reference(received_at.year, enquiry_id)
+    connection.execute(_SET_REFERENCE, {"key": enquiry_id, "reference": reference})
+    event_id = add_event(session, EnquiryReceived(correlation_id, enquiry_id=enquiry_id))
+    return Received(enquiry_id, reference, token, received_at, (event_id,), False)
 
 
 def _earlier_answer(factory: sessionmaker[Session], key: str, digest: str) -> Received | None:
