@@ -47,15 +47,13 @@ def seen_again(row: InboundMailRow, source: str) -> None:
         row.notes = {**row.notes, "seen_again": [*seen, source]}
 
 
-def failed_ids(session: Session, *, limit: int = 100) -> list[int]:
-    return list(
-        session.scalars(
-            select(InboundMailRow.id)
-            .where(InboundMailRow.status == "failed")
-            .order_by(InboundMailRow.id)
-            .limit(limit)
-        )
-    )
+def failed_ids(
+    session: Session, *, exclude_sources: set[str] | None = None, limit: int = 100
+) -> list[int]:
+    query = select(InboundMailRow.id).where(InboundMailRow.status == "failed")
+    if exclude_sources:
+        query = query.where(InboundMailRow.source.not_in(exclude_sources))
+    return list(session.scalars(query.order_by(InboundMailRow.id).limit(limit)))
 
 
 def _lock_key(source: str) -> str:
