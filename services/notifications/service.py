@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from email.message import EmailMessage
 from email.utils import format_datetime
 
@@ -12,8 +12,18 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from services.notifications import compose
+from services.notifications.follow_up import FollowUpView, follow_up_notice
 from services.notifications.mailer import Mailer
-from shared.db.models import DeliveryRow, EnquiryRow, ManagerRow, SiteRow, utcnow
+from shared.db.models import (
+    CaseMessageRow,
+    DeliveryRow,
+    EnquiryRow,
+    InboundMailRow,
+    ManagerRow,
+    SiteRow,
+    SuppressedAddressRow,
+    utcnow,
+)
 
 
 @dataclass(frozen=True)
@@ -63,6 +73,28 @@ def _too_many_confirmations(session: Session, delivery: DeliveryRow, policy: Mai
     return (sent or 0) >= policy.confirmations_per_window
 
 
+def _suppressed(session: Session, address: str) -> bool:
+    """Whether the address bounced hard: automatic mail to it would only bounce again."""
+    return session.get(SuppressedAddressRow, address.strip().lower()) is not None
+
+
+def _first_message_id(session: Session, enquiry_id: int) -> str | None:
+    return session.scalar(
+        select(InboundMailRow.message_id).where(
+            InboundMailRow.enquiry_id == enquiry_id, InboundMailRow.outcome == "created"
+        )
+    )
+
+
+def _follow_up(session: Session, delivery_id: int) -> FollowUpView:
+    message = session.scalar(
+        select(CaseMessageRow).where(CaseMessageRow.notice_delivery_id == delivery_id)
+    )
+    if message is None:
+        raise LookupError(f"no case message for follow-up notice {delivery_id}")
+    return FollowUpView(subject=message.subject, text=message.text)
+
+
 def build_message(session: Session, delivery: DeliveryRow, policy: MailPolicy) -> EmailMessage:
     enquiry = session.get(EnquiryRow, delivery.enquiry_id)
     assert enquiry is not None
@@ -70,6 +102,8 @@ def build_message(session: Session, delivery: DeliveryRow, policy: MailPolicy) -
     unique = delivery.message_id or uuid.uuid4().hex[:16]
     delivery.message_id = unique
     if delivery.kind == "confirmation":
+        if enquiry.channel == "email":  # the confirmation answers the enquirer's own mail
+            case = replace(case, in_reply_to=_first_message_id(session, enquiry.id))
         return compose.confirmation(case, policy.sender, unique=unique)
     if delivery.kind == "manager":
         return compose.manager_notice(
@@ -82,6 +116,15 @@ def build_message(session: Session, delivery: DeliveryRow, policy: MailPolicy) -
     if delivery.kind == "triage":
         return compose.triage_notice(
             case, policy.sender, team_address=delivery.recipient, unique=unique
+        )
+    if delivery.kind == "follow_up":
+        return follow_up_notice(
+            case,
+            policy.sender,
+            to_name=delivery.recipient_name or "",
+            to_address=delivery.recipient,
+            unique=unique,
+            message=_follow_up(session, delivery.id),
         )
     return compose.referral(
         case,
@@ -103,6 +146,10 @@ def deliver(session: Session, *, delivery_id: int, mailer: Mailer, policy: MailP
         raise LookupError(f"delivery {delivery_id} does not exist")
     if delivery.status in ("sent", "suppressed"):
         return "already"
+    if delivery.kind == "confirmation" and _suppressed(session, delivery.recipient):
+        delivery.status = "suppressed"
+        delivery.last_error = "address suppressed after a hard bounce"
+        return "suppressed"
     if delivery.kind == "confirmation" and _too_many_confirmations(session, delivery, policy):
         delivery.status = "suppressed"
         delivery.last_error = "confirmation rate limit for this address"
