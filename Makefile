@@ -35,9 +35,11 @@ check: lint
 bench: install
 	$(PY) -m bench.routing
 	$(PY) -m bench.services
+	$(PY) -m bench.mail_corpus
 
 bench-services: install system-deps
 	$(PY) -m bench.services
+	$(PY) -m bench.mail_corpus
 
 # Debian packages the tests need (space-separated; e.g. add dovecot-imapd chromium).
 # A package counts as present when dpkg has it installed or a command of its name
