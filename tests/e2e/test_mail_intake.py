@@ -177,6 +177,10 @@ def test_new_mail_follow_ups_auto_replies_and_bounces_end_as_they_should(
     assert suppressed.status == "suppressed"
     assert [d.status for d in sent(stack, later.reference, "manager")] == ["sent"]
     wait_until(lambda: imap.count(BS) == 0 and imap.count(WOB) == 0, what="inboxes empty")
+    for process in ("mail", "intake", "routing", "notifications"):
+        log = stack.system.log(process)
+        assert ana not in log and bo not in log and "Ana Gómez" not in log, process
+    assert f'"correlation_id": "{case_a.correlation_id}"' in stack.system.log("mail")
 
 
 def test_raw_mime_and_both_mailboxes_make_one_enquiry_of_one_mail(

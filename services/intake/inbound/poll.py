@@ -72,6 +72,9 @@ def _one(
     context: MailContext,
     max_attempts: int,
 ) -> str:
+    # One correlation id from the mailbox to the mails the case causes, as for a request.
+    correlation_id = uuid.uuid4().hex
+    structlog.contextvars.bind_contextvars(correlation_id=correlation_id)
     try:
         raw = mailbox.fetch(uid)
         if raw is None:
@@ -82,7 +85,7 @@ def _one(
                 raw=raw,
                 source=source,
                 context=context,
-                correlation_id=uuid.uuid4().hex,
+                correlation_id=correlation_id,
                 max_attempts=max_attempts,
             )
         if done.settled:

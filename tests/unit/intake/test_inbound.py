@@ -11,6 +11,7 @@ from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from services.intake.inbound.service import Ingested, ingest_mail, reprocess_mail, retry_mail
+from services.intake.mail.model import AttachmentLimits
 from services.intake.mail.reading import MailContext
 from shared.db.engine import session_scope
 from shared.db.models import (
@@ -39,14 +40,18 @@ def sessions(tmp_path: Path) -> Iterator[sessionmaker[Session]]:
 
 
 def ingest(
-    sessions: sessionmaker[Session], raw: bytes, source: str = "mime", attempts: int = 3
+    sessions: sessionmaker[Session],
+    raw: bytes,
+    source: str = "mime",
+    attempts: int = 3,
+    context: MailContext = CONTEXT,
 ) -> Ingested:
     with session_scope(sessions) as session:
         return ingest_mail(
             session,
             raw=raw,
             source=source,
-            context=CONTEXT,
+            context=context,
             correlation_id=uuid.uuid4().hex,
             max_attempts=attempts,
         )
@@ -83,6 +88,20 @@ def test_a_new_mail_opens_a_case_with_its_event_thread_and_attachment(
         assert [m.kind for m in thread] == ["new"]
         files = list(session.scalars(select(AttachmentRow)))
         assert [(f.filename, f.data) for f in files] == [("diploma.pdf", b"%PDF-1.4 diploma")]
+
+
+def test_an_attachment_over_the_limit_is_dropped_and_recorded_on_the_case(
+    sessions: sessionmaker[Session],
+) -> None:
+    small = MailContext(CONTEXT.ours, AttachmentLimits(max_bytes=10))
+    done = ingest(sessions, mails.enquiry(address(), attachment=b"x" * 11), context=small)
+    assert done.outcome == "created"
+    with sessions() as session:
+        (kept,) = session.scalars(select(AttachmentRow))
+        assert (kept.filename, kept.size, kept.data) == ("diploma.pdf", 11, None)
+        assert kept.dropped == "larger than 10 bytes"
+        row = session.get(InboundMailRow, done.inbound_id)
+        assert row is not None and any("dropped" in note for note in row.notes["notes"])
 
 
 def test_the_same_mail_twice_or_from_two_mailboxes_is_one_case(
