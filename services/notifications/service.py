@@ -144,7 +144,7 @@ def deliver(session: Session, *, delivery_id: int, mailer: Mailer, policy: MailP
     delivery = session.get(DeliveryRow, delivery_id)
     if delivery is None:
         raise LookupError(f"delivery {delivery_id} does not exist")
-    if delivery.status in ("sent", "suppressed"):
+    if delivery.status in ("sent", "suppressed", "bounced"):  # bounced: it went out once
         return "already"
     if delivery.kind == "confirmation" and _suppressed(session, delivery.recipient):
         delivery.status = "suppressed"
