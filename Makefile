@@ -35,14 +35,16 @@ check: lint
 bench: install
 	$(PY) -m bench.routing
 	$(PY) -m bench.services
+	$(PY) -m bench.mail_corpus
 
 bench-services: install system-deps
 	$(PY) -m bench.services
+	$(PY) -m bench.mail_corpus
 
 # Debian packages the tests need (space-separated; e.g. add dovecot-imapd chromium).
 # A package counts as present when dpkg has it installed or a command of its name
 # is on PATH; apt-get runs only when something is missing, so this is quick once done.
-SYSTEM_DEPS ?= docker-compose wrk chromium
+SYSTEM_DEPS ?= docker-compose wrk chromium dovecot-imapd
 
 system-deps:
 	@missing=""; \

@@ -16,11 +16,13 @@ ROUTE_ENQUIRY: Final = "routing.route_enquiry"
 NOTIFY_ROUTED: Final = "notifications.enquiry_routed"
 SEND_MAIL: Final = "notifications.send_mail"
 RELAY_OUTBOX: Final = "outbox.relay"
+POLL_MAILBOXES: Final = "intake.poll_mailboxes"  # beat's, when e-mail intake is configured
 QUEUES: Final = {
     ROUTE_ENQUIRY: "routing",
     NOTIFY_ROUTED: "notifications",
     SEND_MAIL: "notifications",
     RELAY_OUTBOX: "routing",
+    POLL_MAILBOXES: "mail",
 }
 
 

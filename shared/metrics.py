@@ -19,6 +19,9 @@ ENQUIRIES_ROUTED = Counter(
     "welcomedesk_enquiries_routed_total", "Routing decisions made by this process", ["outcome"]
 )
 MAILS_SENT = Counter("welcomedesk_mails_sent_total", "Mails handed to SMTP", ["kind"])
+INBOUND_MAILS = Counter(
+    "welcomedesk_inbound_mails_total", "Received mails handled by this process", ["outcome"]
+)
 MAILS_FAILED = Counter("welcomedesk_mails_failed_total", "Failed mail attempts", ["kind"])
 TASK_SECONDS = Histogram(
     "welcomedesk_task_seconds",

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from functools import cache
 from pathlib import Path
-from typing import Annotated, TypeVar
+from typing import Annotated, Literal, TypeVar
 
 from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -96,6 +96,38 @@ class Settings(MailSettings):
     visibility_timeout: int = 300
     # Case handling.
     continuity_days: int = 90
+    # E-mail intake. Mailboxes the mail worker polls, comma-separated URLs such as
+    # imaps://user:password@host/INBOX (imap://...?starttls=1; a comma or @ in the
+    # password URL-encoded); none: no polling. A handled message is moved to the
+    # processed folder ("move") or given a keyword and left in place ("flag").
+    imap_urls: Annotated[list[str], NoDecode] = Field(default_factory=list, repr=False)
+    imap_mode: Literal["move", "flag"] = "move"
+    imap_processed_folder: str = "Processed"
+    imap_failed_folder: str = "Failed"  # dead letters' copies, after the last attempt
+    imap_interval: float = 30.0  # seconds between polls (beat)
+    imap_timeout: float = 30.0
+    imap_lock_seconds: int = 300  # a poller that died gives its mailbox up after this
+    # Raw RFC 5322 messages posted to /api/v1/inbound/mime with this bearer token; none:
+    # the endpoint answers 503.
+    inbound_token: str | None = Field(default=None, repr=False)
+    inbound_max_bytes: int = 32 * 1024 * 1024
+    inbound_max_attempts: int = 5  # then a mail that fails is a dead letter
+
+    @field_validator("imap_urls", mode="before")
+    @classmethod
+    def _split_urls(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [url for url in value.replace(" ", ",").split(",") if url]
+        return value
+
+    @field_validator("inbound_token")
+    @classmethod
+    def _token_or_none(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        if value.strip().lower() in PLACEHOLDERS or len(value) < 16:
+            raise ValueError("WELCOMEDESK_INBOUND_TOKEN must be a random value (16+ chars)")
+        return value
 
     @field_validator("secret_key")
     @classmethod

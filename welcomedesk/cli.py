@@ -56,7 +56,7 @@ def _parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="the intake (web form and API) under uvicorn")
     serve.add_argument("--workers", type=int, default=1)
     worker = commands.add_parser("worker", help="a Celery worker for one queue")
-    worker.add_argument("queue", choices=["routing", "notifications"])
+    worker.add_argument("queue", choices=["routing", "notifications", "mail"])
     worker.add_argument("--concurrency", type=int, default=2)
     worker.add_argument("--pool", default="prefork", choices=["prefork", "solo", "threads"])
     commands.add_parser("relay", help="publish committed events to the broker")
@@ -72,6 +72,17 @@ def _parser() -> argparse.ArgumentParser:
     mail_actions = mail.add_subparsers(dest="action", required=True)
     dead = mail_actions.add_parser("dead-letters", help="list mails that failed for good")
     dead.add_argument("--resend", type=int, nargs="*", default=[], metavar="ID")
+    inbound = mail_actions.add_parser(
+        "inbound", help="received mails: id, source, kind, outcome, status, attempts, error"
+    )
+    inbound.add_argument("--failed", action="store_true", help="only failed and dead ones")
+    inbound.add_argument("--limit", type=int, default=50)
+    reprocess = mail_actions.add_parser(
+        "reprocess",
+        help="handle failed or dead received mails again, from their stored bytes",
+        description="Without ids: every failed and dead mail. Prints one outcome per mail.",
+    )
+    reprocess.add_argument("ids", type=int, nargs="*", metavar="ID")
     inspect = mail_actions.add_parser(
         "inspect",
         help="how incoming mails would be handled: one JSON line each, no side effects",
@@ -133,7 +144,7 @@ def _dispatch(args: argparse.Namespace) -> int:
         return processes.run_all()
     settings = get_settings()
     from shared.logs import configure_logging  # lazily: see the note above
-    from welcomedesk import admin, processes  # lazily: see the note above
+    from welcomedesk import admin, inbound_admin, processes  # lazily: see the note above
 
     if command == "directory":
         if args.action == "import":
@@ -141,6 +152,10 @@ def _dispatch(args: argparse.Namespace) -> int:
         return admin.directory_export(settings)
     if command == "token":
         return admin.token_create(settings, args.manager_id)
+    if command == "mail" and args.action == "inbound":
+        return inbound_admin.mail_inbound(settings, failed=args.failed, limit=args.limit)
+    if command == "mail" and args.action == "reprocess":
+        return inbound_admin.mail_reprocess(settings, args.ids)
     if command == "mail":
         return admin.mail_dead_letters(settings, args.resend)
     if command == "migrate":

@@ -12,6 +12,7 @@ import time
 import uvicorn
 from sqlalchemy import select
 
+from services.intake.inbound.worker import create_worker as mail_worker
 from services.notifications.worker import create_worker as notifications_worker
 from services.routing.worker import create_worker as routing_worker
 from shared.db.engine import make_engine, session_factory, session_scope
@@ -44,8 +45,10 @@ def worker(settings: Settings, queue: str, *, concurrency: int, pool: str) -> No
         app, _ = routing_worker(settings)
     elif queue == "notifications":
         app, _ = notifications_worker(settings)
+    elif queue == "mail":
+        app, _ = mail_worker(settings)
     else:
-        raise SystemExit(f"unknown queue {queue!r} (routing or notifications)")
+        raise SystemExit(f"unknown queue {queue!r} (routing, notifications or mail)")
     run_worker(app, queues=[queue], concurrency=concurrency, pool=pool)
 
 
@@ -107,6 +110,9 @@ def run_all() -> int:
         [*me, "relay"],
         [*me, "beat"],
     ]
+    if settings.imap_urls or settings.inbound_token:
+        # Polls the mailboxes and retries received mail that failed (beat schedules it).
+        commands.append([*me, "worker", "mail", *pool])
     children = [subprocess.Popen(cmd) for cmd in commands]
     where = settings.smtp_url or f"{settings.outbox_dir}/"
     print(

@@ -13,6 +13,7 @@ from fastapi.staticfiles import StaticFiles
 from prometheus_client import REGISTRY
 
 from services.intake import api, form
+from services.intake.inbound import views as inbound
 from services.intake.middleware import BodyLimit, CorrelationId
 from services.intake.runtime import Runtime
 from shared.metrics import DatabaseTotals
@@ -59,7 +60,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_exception_handler(RequestValidationError, _invalid_request)
     app.include_router(api.router)
     app.include_router(form.router)
+    app.include_router(inbound.router)
     app.mount("/static", StaticFiles(directory=form.STATIC), name="static")
-    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(
+        BodyLimit,
+        max_bytes=settings.max_body_bytes,
+        paths={inbound.PATH: settings.inbound_max_bytes},
+    )
     app.add_middleware(CorrelationId)
     return app

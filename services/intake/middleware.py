@@ -39,19 +39,23 @@ class CorrelationId:
 
 
 class BodyLimit:
-    """Answers 413 to a body over the limit, declared or streamed, before any route runs."""
+    """Answers 413 to a body over the limit, declared or streamed, before any route runs.
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    `paths` gives some paths a limit of their own (raw mail is larger than a form)."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int, paths: dict[str, int] | None = None) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.paths = paths or {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        limit = self.paths.get(scope.get("path", ""), self.max_bytes)
         declared = dict(scope["headers"]).get(b"content-length")
-        if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
-            await self._too_large(send)
+        if declared is not None and declared.isdigit() and int(declared) > limit:
+            await self._too_large(send, limit)
             return
         chunks: list[Message] = []
         size = 0
@@ -62,8 +66,8 @@ class BodyLimit:
                 chunks.append(message)
                 break
             size += len(message.get("body", b""))
-            if size > self.max_bytes:
-                await self._too_large(send)
+            if size > limit:
+                await self._too_large(send, limit)
                 return
             chunks.append(message)
             more = message.get("more_body", False)
@@ -73,8 +77,8 @@ class BodyLimit:
 
         await self.app(scope, replay, send)
 
-    async def _too_large(self, send: Send) -> None:
-        body = json.dumps({"detail": f"request body larger than {self.max_bytes} bytes"}).encode()
+    async def _too_large(self, send: Send, limit: int) -> None:
+        body = json.dumps({"detail": f"request body larger than {limit} bytes"}).encode()
         await send(
             {
                 "type": "http.response.start",

@@ -22,6 +22,7 @@ from shared.db.models import (
     ReferralRow,
     utcnow,
 )
+from shared.enquiry import EnquiryFields
 from shared.mail_requests import request_mail
 
 
@@ -65,24 +66,17 @@ def receive_enquiry(
             return earlier
     try:
         with factory.begin() as session:
-            values = data.model_dump(exclude={"channel"})
-            values["email"] = values["email"].lower() if values.get("email") else None
-            received_at = utcnow()
-            token = secrets.token_urlsafe(24)
-            values.update(
-                status_token=token,
-                correlation_id=correlation_id,
-                channel=channel,
-                received_at=received_at,
-                **CASE_DEFAULTS,
+            received = add_enquiry(
+                session, data=data, channel=channel, correlation_id=correlation_id
             )
-            enquiry_id, reference, event_id = insert_received(session.connection(), values)
             if idempotency_key:
                 session.add(
-                    IdempotencyRow(key=idempotency_key, request_hash=digest, enquiry_id=enquiry_id)
+                    IdempotencyRow(
+                        key=idempotency_key, request_hash=digest, enquiry_id=received.enquiry_id
+                    )
                 )
                 session.flush()
-            return Received(enquiry_id, reference, token, received_at, (event_id,), False)
+            return received
     except IntegrityError:
         # Two posts with one key at the same moment: the other one won; answer as it did.
         if idempotency_key:
@@ -90,6 +84,27 @@ def receive_enquiry(
             if earlier is not None:
                 return earlier
         raise
+
+
+def add_enquiry(
+    session: Session, *, data: EnquiryFields, channel: str, correlation_id: str
+) -> Received:
+    """Writes an enquiry and its `enquiry.received` event in the caller's transaction (for
+    use cases that store more with it, such as a received mail); never commits."""
+    values = data.model_dump(exclude={"channel"})
+    values["email"] = values["email"].lower() if values.get("email") else None
+    values["consent_processing"] = bool(values.get("consent_processing"))
+    received_at = utcnow()
+    token = secrets.token_urlsafe(24)
+    values.update(
+        status_token=token,
+        correlation_id=correlation_id,
+        channel=channel,
+        received_at=received_at,
+        **CASE_DEFAULTS,
+    )
+    enquiry_id, reference, event_id = insert_received(session.connection(), values)
+    return Received(enquiry_id, reference, token, received_at, (event_id,), False)
 
 
 def _earlier_answer(factory: sessionmaker[Session], key: str, digest: str) -> Received | None:

@@ -9,7 +9,7 @@ from sqlalchemy import Table, bindparam, select
 from sqlalchemy.orm import Session
 
 from services.notifications.compose import CaseView
-from shared.db.models import EnquiryRow, ManagerRow, SiteRow
+from shared.db.models import EnquiryRow, InboundMailRow, ManagerRow, SiteRow
 
 
 @dataclass(frozen=True)
@@ -30,6 +30,14 @@ class LoadedCase:
 _E = cast(Table, EnquiryRow.__table__).c
 _M = cast(Table, ManagerRow.__table__).c
 _S = cast(Table, SiteRow.__table__).c
+# The Message-ID of the mail a case came in by: its confirmation answers that mail.
+_FIRST_MAIL = (
+    select(InboundMailRow.message_id)
+    .where(InboundMailRow.enquiry_id == _E.id, InboundMailRow.outcome == "created")
+    .order_by(InboundMailRow.id)
+    .limit(1)
+    .scalar_subquery()
+)
 _CASE = (
     select(
         _E.id,
@@ -53,6 +61,7 @@ _CASE = (
         _M.email.label("manager_email"),
         _S.name.label("site_name"),
         _S.team_email,
+        _FIRST_MAIL.label("first_mail_id"),
     )
     .select_from(cast(Table, EnquiryRow.__table__))
     .outerjoin(cast(Table, ManagerRow.__table__), _M.id == _E.manager_id)
@@ -98,4 +107,5 @@ def case_view(row: Any, base_url: str) -> CaseView:
         reasons=tuple(row.reasons or ()),
         needs_interpreter=row.needs_interpreter,
         manager_name=row.manager_name,
+        in_reply_to=row.first_mail_id,
     )

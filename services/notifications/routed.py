@@ -62,9 +62,16 @@ def wanted_mails(
 @dataclass
 class Notified:
     reference: str
-    sent: int = 0
-    held: int = 0  # suppressed: a limit or a rule kept them back
-    failed: list[int] = field(default_factory=list)  # delivery ids to try again
+    outcomes: list[tuple[int, str, str]] = field(default_factory=list)  # id, kind, outcome
+
+    @property
+    def sent(self) -> int:
+        return sum(1 for _, _, outcome in self.outcomes if outcome == "sent")
+
+    @property
+    def failed(self) -> list[int]:
+        """Deliveries to try again (or, on the last attempt, dead letters now)."""
+        return [d for d, _, outcome in self.outcomes if outcome in ("failed", "dead")]
 
 
 _AUTO_REFERRALS = (
@@ -144,10 +151,6 @@ def notify_routed(
                 except TRANSIENT_ERRORS as exc:
                     error = f"{type(exc).__name__}: {exc}"
                     note_failure(session, delivery, error=error, final=final)
-                    notified.failed.append(delivery.id)
-                    continue
-            if outcome == "sent":
-                notified.sent += 1
-            elif outcome == "suppressed":
-                notified.held += 1
+                    outcome = delivery.status
+            notified.outcomes.append((delivery.id, delivery.kind, outcome))
     return notified

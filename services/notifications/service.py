@@ -14,9 +14,10 @@ from sqlalchemy.orm import Session
 from services.notifications import compose, deliveries
 from services.notifications.cases import load_case
 from services.notifications.deliveries import Delivery
+from services.notifications.follow_up import FollowUpView, follow_up_notice
 from services.notifications.mailer import Mailer
 from services.notifications.mime import set_plain
-from shared.db.models import DeliveryRow, utcnow
+from shared.db.models import CaseMessageRow, DeliveryRow, SuppressedAddressRow, utcnow
 
 
 @dataclass(frozen=True)
@@ -48,18 +49,53 @@ def _too_many_confirmations(session: Session, delivery: Delivery, policy: MailPo
     return (sent.scalar() or 0) >= policy.confirmations_per_window
 
 
+_SUPPRESSED = select(SuppressedAddressRow.address).where(
+    SuppressedAddressRow.address == bindparam("address")
+)
+
+
+def _suppressed(session: Session, address: str) -> bool:
+    """Whether the address bounced hard: automatic mail to it would only bounce again."""
+    found = session.connection().execute(_SUPPRESSED, {"address": address.strip().lower()})
+    return found.first() is not None
+
+
 def held_back(session: Session, delivery: Delivery, policy: MailPolicy) -> str | None:
     """Why an automatic mail must not go out, or None when it may."""
-    if delivery.kind == "confirmation" and _too_many_confirmations(session, delivery, policy):
+    if delivery.kind != "confirmation":
+        return None
+    if _suppressed(session, delivery.recipient):
+        return "address suppressed after a hard bounce"
+    if _too_many_confirmations(session, delivery, policy):
         return "confirmation rate limit for this address"
     return None
 
 
-def build_message(delivery: Delivery, case: compose.CaseView, policy: MailPolicy) -> EmailMessage:
+def _follow_up(session: Session, delivery_id: int) -> FollowUpView:
+    message = session.scalar(
+        select(CaseMessageRow).where(CaseMessageRow.notice_delivery_id == delivery_id)
+    )
+    if message is None:
+        raise LookupError(f"no case message for follow-up notice {delivery_id}")
+    return FollowUpView(subject=message.subject, text=message.text)
+
+
+def build_message(
+    session: Session, delivery: Delivery, case: compose.CaseView, policy: MailPolicy
+) -> EmailMessage:
     unique = delivery.message_id or new_message_key()
     delivery.message_id = unique
     if delivery.kind == "confirmation":
         return compose.confirmation(case, policy.sender, unique=unique)
+    if delivery.kind == "follow_up":
+        return follow_up_notice(
+            case,
+            policy.sender,
+            to_name=delivery.recipient_name or "",
+            to_address=delivery.recipient,
+            unique=unique,
+            message=_follow_up(session, delivery.id),
+        )
     if delivery.kind == "manager":
         return compose.manager_notice(
             case,
@@ -99,7 +135,7 @@ def send_delivery(
         delivery.status = "suppressed"
         deliveries.save(session, delivery, last_error=reason)
         return "suppressed"
-    message = build_message(delivery, case, policy)
+    message = build_message(session, delivery, case, policy)
     now = utcnow()
     set_plain(message, "Date", format_datetime(now))
     mailer.send(message)

@@ -52,20 +52,17 @@ def register(app: Celery, runtime: NotificationsRuntime) -> None:
             policy=runtime.policy,
             final=final,
         )
-        MAILS_SENT.labels(kind="any").inc(notified.sent)
-        log.info(
-            "case_notified",
-            reference=notified.reference,
-            sent=notified.sent,
-            held=notified.held,
-            failed=len(notified.failed),
-            final=final,
-        )
-        if notified.failed:
-            MAILS_FAILED.labels(kind="any").inc(len(notified.failed))
-            if not final:
-                # Only the mails that failed go again: the others are marked sent.
-                raise self.retry(countdown=backoff(self))
+        for delivery_id, kind, outcome in notified.outcomes:
+            if outcome in ("failed", "dead"):
+                MAILS_FAILED.labels(kind=kind).inc()
+                log.warning("mail_failed", delivery_id=delivery_id, kind=kind, final=final)
+                continue
+            if outcome == "sent":
+                MAILS_SENT.labels(kind=kind).inc()
+            log.info("mail_delivered", delivery_id=delivery_id, kind=kind, outcome=outcome)
+        if notified.failed and not final:
+            # Only the mails that failed go again: the others are recorded as sent.
+            raise self.retry(countdown=backoff(self))
         return notified.sent
 
     @app.task(name=SEND_MAIL, **retried)

@@ -5,7 +5,17 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, ClassVar
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, MetaData, String, Text
+from sqlalchemy import (
+    JSON,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Text,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 NAMING = {
@@ -161,3 +171,75 @@ class MetaRow(Base):
     __tablename__ = "meta"
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     value: Mapped[str] = mapped_column(String(200))
+
+
+class InboundMailRow(Base):
+    """One received mail, its bytes as they came, stored before it is read; and its outcome.
+
+    The dedup key (the Message-ID, else a digest of the bytes) is unique: a mail seen
+    again, from the same mailbox or another one, finds this row and makes nothing twice.
+    """
+
+    __tablename__ = "inbound_mails"
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    received_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    processed_at: Mapped[dt.datetime | None]
+    source: Mapped[str] = mapped_column(String(200))  # "imap:<mailbox>" or "mime"
+    raw: Mapped[bytes] = mapped_column(LargeBinary)
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    message_id: Mapped[str | None] = mapped_column(Text)
+    dedup_key: Mapped[str] = mapped_column(String(200), unique=True)
+    correlation_id: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[str | None] = mapped_column(String(16))  # new, follow_up, bounce, ...
+    reference: Mapped[str | None] = mapped_column(String(32))
+    enquiry_id: Mapped[int | None] = mapped_column(ForeignKey("enquiries.id"), index=True)
+    # processed, failed (tried again), dead (given up: `welcomedesk mail reprocess`)
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    outcome: Mapped[str | None] = mapped_column(String(16))  # created, joined, recorded, ignored
+    attempts: Mapped[int] = mapped_column(default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    duplicates: Mapped[int] = mapped_column(default=0)  # copies seen after this one
+    notes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class AttachmentRow(Base):
+    """A file that came with a mail; `data` is None when a limit dropped it, and says why."""
+
+    __tablename__ = "attachments"
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    enquiry_id: Mapped[int] = mapped_column(ForeignKey("enquiries.id"), index=True)
+    inbound_mail_id: Mapped[int] = mapped_column(ForeignKey("inbound_mails.id"), index=True)
+    filename: Mapped[str] = mapped_column(String(255))
+    content_type: Mapped[str] = mapped_column(String(127))
+    size: Mapped[int] = mapped_column(Integer)
+    data: Mapped[bytes | None] = mapped_column(LargeBinary)
+    dropped: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class CaseMessageRow(Base):
+    """One message of a case's thread: the enquiry, follow-ups, bounces and auto-replies."""
+
+    __tablename__ = "case_messages"
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    enquiry_id: Mapped[int] = mapped_column(ForeignKey("enquiries.id"), index=True)
+    inbound_mail_id: Mapped[int | None] = mapped_column(ForeignKey("inbound_mails.id"))
+    direction: Mapped[str] = mapped_column(String(8))  # "in"
+    kind: Mapped[str] = mapped_column(String(16))  # new, follow_up, bounce, auto_reply
+    received_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    sender: Mapped[str | None] = mapped_column(String(254))
+    subject: Mapped[str | None] = mapped_column(String(300))
+    text: Mapped[str] = mapped_column(Text)
+    # The staff mail that told the case's manager about this message, if one did.
+    notice_delivery_id: Mapped[int | None] = mapped_column(ForeignKey("deliveries.id"))
+
+
+class SuppressedAddressRow(Base):
+    """An address that bounced hard: no more automatic mail (confirmations) goes to it."""
+
+    __tablename__ = "suppressed_addresses"
+    address: Mapped[str] = mapped_column(String(254), primary_key=True)  # lower case
+    reason: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    inbound_mail_id: Mapped[int | None] = mapped_column(ForeignKey("inbound_mails.id"))

@@ -8,7 +8,7 @@ from celery import Celery
 from kombu import Queue
 from kombu.transport import sqlalchemy as sqla_transport
 
-from shared.events import QUEUES, RELAY_OUTBOX
+from shared.events import POLL_MAILBOXES, QUEUES, RELAY_OUTBOX
 from shared.messaging.outbox import Publish
 from shared.settings import Settings
 
@@ -49,12 +49,25 @@ def make_celery(settings: Settings, name: str) -> Celery:
         broker_transport_options=transport,
         worker_hijack_root_logger=False,
         worker_send_task_events=False,
-        beat_schedule={
-            "relay-outbox": {"task": RELAY_OUTBOX, "schedule": settings.relay_interval},
-        },
+        beat_schedule=_schedule(settings),
         timezone="UTC",
     )
     return app
+
+
+def _schedule(settings: Settings) -> dict[str, Any]:
+    schedule: dict[str, Any] = {
+        "relay-outbox": {"task": RELAY_OUTBOX, "schedule": settings.relay_interval},
+    }
+    if settings.imap_urls or settings.inbound_token:
+        # Polls the mailboxes and retries inbound mail that failed; a poll not taken
+        # before the next one is due is dropped rather than piled up.
+        schedule["poll-mailboxes"] = {
+            "task": POLL_MAILBOXES,
+            "schedule": settings.imap_interval,
+            "options": {"expires": max(1.0, settings.imap_interval)},
+        }
+    return schedule
 
 
 def publisher(app: Celery) -> Publish:

@@ -25,10 +25,11 @@ WELCOMEDESK_SERVICES = {
     "intake",
     "worker-routing",
     "worker-notifications",
+    "worker-mail",
     "relay",
     "beat",
 }
-LONG_RUNNING = ("intake", "worker-routing", "worker-notifications", "relay", "beat")
+LONG_RUNNING = ("intake", "worker-routing", "worker-notifications", "worker-mail", "relay", "beat")
 
 
 def _require_docker_compose() -> str:
@@ -131,6 +132,7 @@ def test_commands_and_one_image(config: dict[str, Any]) -> None:
         "intake": ["welcomedesk", "serve"],
         "worker-routing": ["welcomedesk", "worker", "routing"],
         "worker-notifications": ["welcomedesk", "worker", "notifications"],
+        "worker-mail": ["welcomedesk", "worker", "mail"],
         "relay": ["welcomedesk", "relay"],
         "beat": ["welcomedesk", "beat"],
     }

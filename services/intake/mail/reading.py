@@ -69,14 +69,16 @@ class MailReading:
         """The intake fields of the enquiry this mail makes; None when it says nothing.
 
         A mail with attachments only is read by its subject ("Bewerbung", "Zeugnis")."""
-        message = (self.text.strip() or self.subject.strip())[:MAX_MESSAGE]
+        # A NUL is never what a person wrote, and the fields refuse it: dropped, not the mail.
+        text, subject = self.text.replace("\x00", ""), self.subject.replace("\x00", "")
+        message = (text.strip() or subject.strip())[:MAX_MESSAGE]
         if not message:
             return None
         who = self.enquirer
         fields = {
-            "name": (who.name[:MAX_NAME] or None) if who else None,
+            "name": (who.name.replace("\x00", "")[:MAX_NAME] or None) if who else None,
             "email": who.address if who else None,
-            "subject": self.subject[:MAX_SUBJECT] or None,
+            "subject": subject[:MAX_SUBJECT] or None,
             "message": message,
             "channel": "email",
         }
