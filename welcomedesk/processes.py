@@ -21,6 +21,7 @@ from shared.db.models import SiteRow
 from shared.directory import DEMO_DIRECTORY, load_directory
 from shared.directory.store import import_directory
 from shared.logs import configure_logging
+from shared.messaging.broker import connect_early
 from shared.messaging.relay import run_relay
 from shared.messaging.worker import run_worker
 from shared.region import load_region
@@ -61,7 +62,8 @@ def beat(settings: Settings) -> None:
 
 def relay(settings: Settings) -> None:
     """Publishes committed outbox events to the broker."""
-    _app, runtime = routing_worker(settings)
+    app, runtime = routing_worker(settings)
+    connect_early(app)
     run_relay(runtime.sessions, runtime.publish, poll=settings.relay_poll)
 
 

@@ -41,6 +41,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         to_thread.current_default_thread_limiter().total_tokens = settings.intake_threads
         runtime = Runtime.start(settings)
+        runtime.warm_up()
         app.state.runtime = runtime
         _TOTALS.sessions = runtime.sessions
         if not _registered:

@@ -8,7 +8,8 @@ from celery import Celery
 from limits import RateLimitItem, parse
 from limits.aio.strategies import MovingWindowRateLimiter
 from limits.storage import storage_from_string
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from shared.db.engine import make_engine, session_factory
@@ -39,6 +40,22 @@ class Runtime:
             limiter=MovingWindowRateLimiter(storage_from_string(_asynchronous(settings))),
             rate=parse(settings.rate_limit),
         )
+
+    def warm_up(self, connections: int = 4) -> None:
+        """Opens a few database connections before the first request, so that the first
+        enquiries after a start do not wait for them; a database that is away is not an
+        error here (/readyz reports it)."""
+        opened = []
+        try:
+            for _ in range(connections):
+                connection = self.engine.connect()
+                opened.append(connection)
+                connection.execute(text("SELECT 1"))
+        except OperationalError:
+            pass
+        finally:
+            for connection in opened:
+                connection.close()
 
     def close(self) -> None:
         self.engine.dispose()

@@ -70,6 +70,19 @@ def _schedule(settings: Settings) -> dict[str, Any]:
     return schedule
 
 
+def connect_early(app: Celery) -> bool:
+    """Opens the broker connection (and loads its transport) before the first event, so
+    that the first enquiries after a start do not wait for it; False if the broker is away
+    (the first publication will try again)."""
+    try:
+        with app.connection_for_write() as connection:
+            connection.ensure_connection(max_retries=1, timeout=2)
+            connection.default_channel  # noqa: B018 - opening it loads the transport's client
+    except Exception:
+        return False
+    return True
+
+
 def publisher(app: Celery) -> Publish:
     """A function that sends one event by task name, failing fast when the broker is away."""
 
