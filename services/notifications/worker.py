@@ -32,7 +32,8 @@ class NotificationsRuntime:
 
     @cached_property
     def db(self) -> Engine:
-        return make_engine(self.settings.database_url)
+        # Tasks retry on a database error, the relay loop goes on: no ping per transaction.
+        return make_engine(self.settings.database_url, pre_ping=False)
 
     @cached_property
     def sessions(self) -> sessionmaker[Session]:

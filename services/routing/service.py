@@ -68,6 +68,7 @@ class Routed:
     outcome: str  # assigned, triage, or already (a redelivered event)
     manager_id: str | None
     outbox_ids: tuple[int, ...]
+    event: EnquiryRouted | None = None  # for the worker to publish once committed
 
 
 def lock_routing(session: Session, enquiry_id: int) -> tuple[Any, str | None]:
@@ -152,9 +153,10 @@ def route_enquiry(
                 "created_at": now,
             },
         )
-    event_id = add_event(session, EnquiryRouted(row.correlation_id, enquiry_id=enquiry_id))
+    event = EnquiryRouted(row.correlation_id, enquiry_id=enquiry_id)
+    event_id = add_event(session, event, by_producer=True)
     outcome = "assigned" if decision.manager is not None else "triage"
-    return Routed(row.reference, outcome, decision.manager, (event_id,))
+    return Routed(row.reference, outcome, decision.manager, (event_id,), event)
 
 
 def _decision_values(decision: Decision, now: dt.datetime) -> dict[str, Any]:

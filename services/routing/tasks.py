@@ -11,6 +11,7 @@ from sqlalchemy.exc import OperationalError
 from services.routing import service
 from shared.db.engine import session_scope
 from shared.events import ROUTE_ENQUIRY
+from shared.messaging.outbox import publish_committed
 from shared.metrics import ENQUIRIES_ROUTED
 
 if TYPE_CHECKING:
@@ -38,6 +39,8 @@ def register(app: Celery, runtime: RoutingRuntime) -> None:
                 engine=runtime.routing_engine(session),
                 continuity_days=runtime.settings.continuity_days,
             )
+        if routed.event is not None:  # committed: the notifications hear of it at once
+            publish_committed(runtime.db, runtime.publish, routed.outbox_ids[0], routed.event)
         ENQUIRIES_ROUTED.labels(outcome=routed.outcome).inc()
         log.info(
             "enquiry_routed",

@@ -12,7 +12,11 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 
-def make_engine(url: str, **options: Any) -> Engine:
+def make_engine(url: str, *, pre_ping: bool = True, **options: Any) -> Engine:
+    """`pre_ping`: test each connection as it leaves the pool (a round trip per
+    transaction). Workers whose tasks retry on a database error can go without: a
+    connection the server dropped fails one attempt, which marks the pool stale, and
+    the retry gets a fresh connection."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
@@ -20,7 +24,7 @@ def make_engine(url: str, **options: Any) -> Engine:
         engine = create_engine(url, connect_args={"timeout": 30}, **options)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    options.setdefault("pool_pre_ping", True)
+    options.setdefault("pool_pre_ping", pre_ping)
     if "poolclass" not in options:
         options.setdefault("pool_size", 10)
         options.setdefault("max_overflow", 20)

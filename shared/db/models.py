@@ -125,6 +125,9 @@ class OutboxRow(Base):
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     published_at: Mapped[dt.datetime | None]
+    # Set when the producer publishes the event itself right after commit: the relay
+    # takes it only after this moment, if the producer has not marked it published.
+    publish_after: Mapped[dt.datetime | None]
     attempts: Mapped[int] = mapped_column(default=0)
 
 
@@ -135,7 +138,7 @@ class DeliveryRow(Base):
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
     enquiry_id: Mapped[int] = mapped_column(ForeignKey("enquiries.id"), index=True)
     kind: Mapped[str] = mapped_column(String(16))  # confirmation, manager, triage, referral
-    recipient: Mapped[str] = mapped_column(String(254))
+    recipient: Mapped[str] = mapped_column(String(254), index=True)
     recipient_name: Mapped[str | None] = mapped_column(String(200))
     partner_id: Mapped[str | None] = mapped_column(String(64))
     status: Mapped[str] = mapped_column(String(16), default="pending", index=True)

@@ -17,14 +17,14 @@ import structlog
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from shared.db.models import OutboxRow
-from shared.messaging.outbox import Publish, publish_pending
+from shared.db.models import OutboxRow, utcnow
+from shared.messaging.outbox import DUE, Publish, publish_pending
 
 log = structlog.get_logger(__name__)
 
 
 BATCH = 200
-_ANY_PENDING = select(OutboxRow.id).where(OutboxRow.published_at.is_(None)).limit(1)
+_ANY_DUE = select(OutboxRow.id).where(DUE).limit(1)
 
 
 def run_relay(
@@ -42,7 +42,7 @@ def run_relay(
         try:
             with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as probe:
                 while not stop.is_set():
-                    if probe.execute(_ANY_PENDING).first() is not None:
+                    if probe.execute(_ANY_DUE, {"now": utcnow()}).first() is not None:
                         while publish_pending(sessions, publish, limit=BATCH) == BATCH:
                             pass  # a full batch went out: there may be more
                     stop.wait(poll)
