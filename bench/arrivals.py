@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import multiprocessing
 import re
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from typing import Any
 
@@ -37,17 +38,30 @@ def _serve(port: int, out: Connection, stop: Any) -> None:
 
 @dataclass
 class Arrivals:
+    """What the SMTP server noted, read off its pipe as it comes (a pipe left to fill up
+    would stall the server, and with it the mails being measured)."""
+
     url: str
-    _inbox: Connection
+    pid: int
+    manager_mails: dict[str, float] = field(default_factory=dict)  # reference -> arrival
     mails: int = 0
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def read(self, inbox: Connection) -> None:
+        while True:
+            try:
+                reference, at = inbox.recv()
+            except (EOFError, OSError):
+                return
+            with self.lock:
+                self.mails += 1
+                if reference is not None:
+                    self.manager_mails.setdefault(reference, at)
 
     def collect(self, into: dict[str, float]) -> None:
-        """Moves what arrived so far into `into` (reference -> wall-clock time)."""
-        while self._inbox.poll():
-            reference, at = self._inbox.recv()
-            self.mails += 1
-            if reference is not None:
-                into.setdefault(reference, at)
+        """Copies what arrived so far into `into` (reference -> wall-clock time)."""
+        with self.lock:
+            into.update(self.manager_mails)
 
 
 @contextmanager
@@ -57,10 +71,17 @@ def arrivals_sink(port: int) -> Iterator[Arrivals]:
     stop = context.Event()
     process = context.Process(target=_serve, args=(port, out, stop), daemon=True)
     process.start()
+    out.close()  # the server's end: the reader sees EOF when the server is gone
+    assert process.pid is not None
+    arrivals = Arrivals(f"smtp://127.0.0.1:{port}", process.pid)
+    reader = threading.Thread(target=arrivals.read, args=(inbox,), daemon=True)
+    reader.start()
     try:
-        yield Arrivals(f"smtp://127.0.0.1:{port}", inbox)
+        yield arrivals
     finally:
         stop.set()
         process.join(10)
         if process.is_alive():
             process.kill()
+        reader.join(5)
+        inbox.close()

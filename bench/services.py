@@ -177,11 +177,11 @@ async def _post_at_rate(url: str, rate: float, count: int) -> dict[str, float]:
     return sent
 
 
-def _cpu_seconds(process: psutil.Process) -> float:
+def _cpu_seconds(process: psutil.Process, *, children: bool = True) -> float:
     """User and system CPU of a process and its children (a prefork pool's workers)."""
     total = 0.0
     try:
-        family = [process, *process.children(recursive=True)]
+        family = [process, *(process.children(recursive=True) if children else [])]
     except psutil.NoSuchProcess:
         return 0.0
     for member in family:
@@ -194,6 +194,24 @@ def _cpu_seconds(process: psutil.Process) -> float:
 
 
 SERVICES = ("intake", "routing", "notifications", "relay", "beat")
+
+
+def _load_cpu(load: list[psutil.Process]) -> list[float]:
+    """The load generator (this process alone) and the SMTP server; the servers."""
+    return [_cpu_seconds(p, children=False) for p in load] + [_servers_cpu()]
+
+
+def _servers_cpu() -> float:
+    """CPU of this machine's PostgreSQL and Redis processes (the servers the system uses)."""
+    total = 0.0
+    for process in psutil.process_iter(["name"]):
+        if (process.info["name"] or "").startswith(("postgres", "redis-server")):
+            try:
+                times = process.cpu_times()
+            except psutil.NoSuchProcess:
+                continue
+            total += times.user + times.system
+    return total
 
 
 def latency(
@@ -231,7 +249,8 @@ def latency(
             wait_for_port(port, 60)
             time.sleep(3)  # workers connected and warm
             watched = [psutil.Process(child.pid) for child in children]
-            before = [_cpu_seconds(p) for p in watched]
+            load = [psutil.Process(), psutil.Process(sink.pid)]
+            before = [_cpu_seconds(p) for p in watched] + _load_cpu(load)
             count = int(rate * seconds)
             sent = asyncio.run(
                 _post_at_rate(f"http://127.0.0.1:{port}/api/v1/enquiries", rate, count)
@@ -242,7 +261,8 @@ def latency(
                 if set(sent) <= set(arrivals):
                     break
                 time.sleep(0.05)
-            cpu = [_cpu_seconds(p) - b for p, b in zip(watched, before, strict=True)]
+            after = [_cpu_seconds(p) for p in watched] + _load_cpu(load)
+            cpu = [a - b for a, b in zip(after, before, strict=True)]
     waits = sorted(arrivals[r] - t for r, t in sent.items() if r in arrivals)
     if not waits:
         print(f"{label}: no manager mail arrived")
@@ -256,11 +276,15 @@ def latency(
         f"{waits[-1] * 1000:.0f} ms over {len(waits)}/{len(sent)} enquiries at {rate:g}/s "
         f"(target {target}) {'ok' if ok else 'MISSED'}"
     )
-    per = ", ".join(
-        f"{name} {1000 * seconds_ / max(1, len(sent)):.1f}"
-        for name, seconds_ in zip(SERVICES, cpu, strict=True)
+    ms = [1000 * seconds_ / max(1, len(sent)) for seconds_ in cpu]
+    ours = ms[: len(SERVICES)]
+    per = ", ".join(f"{name} {value:.1f}" for name, value in zip(SERVICES, ours, strict=True))
+    print(f"  CPU per enquiry (ms): {per}; total {sum(ours):.1f}")
+    client, sink_cpu, servers = ms[len(SERVICES) :]
+    print(
+        f"  and on the same cores: load generator {client:.1f}, SMTP server {sink_cpu:.1f}, "
+        f"database and broker servers {servers:.1f}"
     )
-    print(f"  CPU per enquiry (ms): {per}; total {1000 * sum(cpu) / max(1, len(sent)):.1f}")
 
 
 def setup_database(db_url: str, folder: Path, directory: Path, env: dict[str, str]) -> None:

@@ -90,7 +90,7 @@ class Settings(MailSettings):
     mail_retry_backoff: int = 2  # seconds, doubled on each retry
     # Outbox relay: the relay process looks for committed events this often; beat
     # runs a sweep in a worker as well, every relay_interval seconds.
-    relay_poll: float = 0.01
+    relay_poll: float = 0.02
     relay_interval: float = 10.0
     # Seconds before a task whose worker died unacknowledged is delivered again (Redis).
     visibility_timeout: int = 300

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import smtplib
+import threading
 from email.message import EmailMessage
 from email.utils import getaddresses, parseaddr
 from pathlib import Path
@@ -34,8 +35,17 @@ class SmtpMailer:
         self.user = unquote(parts.username) if parts.username else None
         self.password = unquote(parts.password) if parts.password else None
         self.timeout = timeout
+        # One connection per thread: a worker with a thread pool sends side by side.
+        self._local = threading.local()
 
-        self._client: smtplib.SMTP | None = None
+    @property
+    def _client(self) -> smtplib.SMTP | None:
+        client: smtplib.SMTP | None = getattr(self._local, "client", None)
+        return client
+
+    @_client.setter
+    def _client(self, client: smtplib.SMTP | None) -> None:
+        self._local.client = client
 
     def _connect(self) -> smtplib.SMTP:
         client_class = smtplib.SMTP_SSL if self.tls else smtplib.SMTP
