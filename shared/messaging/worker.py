@@ -3,6 +3,7 @@ and the relay task that publishes pending outbox events."""
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable
 from typing import Any
@@ -81,6 +82,9 @@ def run_worker(app: Celery, *, queues: list[str], concurrency: int, pool: str = 
             pool,
             "--loglevel",
             "INFO",
+            # Unique per process, so that several workers of one queue may run on a host.
+            "--hostname",
+            f"{'-'.join(queues)}.{os.getpid()}@%h",
             "--without-gossip",
             "--without-mingle",
             "--without-heartbeat",
