@@ -8,6 +8,7 @@ from prometheus_client import Counter, Histogram
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 from sqlalchemy import func, select
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from shared.db.models import DeliveryRow, EnquiryRow
@@ -37,15 +38,33 @@ class DatabaseTotals(Collector):
     def __init__(self) -> None:
         self.sessions: sessionmaker[Session] | None = None  # set when a process starts
 
-    def collect(self) -> Iterator[GaugeMetricFamily]:
-        if self.sessions is None:
-            return
+    @staticmethod
+    def _families() -> tuple[GaugeMetricFamily, GaugeMetricFamily]:
         cases = GaugeMetricFamily(
             "welcomedesk_cases", "Enquiries by case status", labels=["status"]
         )
         mails = GaugeMetricFamily(
             "welcomedesk_deliveries", "Mails by kind and delivery status", labels=["kind", "status"]
         )
+        return cases, mails
+
+    def describe(self) -> Iterator[GaugeMetricFamily]:
+        """The names, without asking the database (registration calls this)."""
+        yield from self._families()
+
+    def collect(self) -> Iterator[GaugeMetricFamily]:
+        if self.sessions is None:
+            return
+        cases, mails = self._families()
+        try:
+            yield from self._count(cases, mails)
+        except OperationalError:
+            return  # the database is away: /readyz says so; the process's own counters stay
+
+    def _count(
+        self, cases: GaugeMetricFamily, mails: GaugeMetricFamily
+    ) -> Iterator[GaugeMetricFamily]:
+        assert self.sessions is not None
         with self.sessions() as session:
             for status, count in session.execute(
                 select(EnquiryRow.status, func.count()).group_by(EnquiryRow.status)

@@ -45,7 +45,7 @@ def create_enquiry(
 ) -> EnquiryAccepted:
     try:
         received = service.receive_enquiry(
-            runtime.sessions,
+            runtime.engine,
             data=data,
             channel=data.channel or "api",
             correlation_id=correlation_id,

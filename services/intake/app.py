@@ -5,12 +5,14 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+import structlog
 from anyio import to_thread
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from prometheus_client import REGISTRY
+from sqlalchemy.exc import OperationalError
 
 from services.intake import api, form
 from services.intake.inbound import views as inbound
@@ -19,6 +21,7 @@ from services.intake.runtime import Runtime
 from shared.metrics import DatabaseTotals
 from shared.settings import Settings, get_settings
 
+log = structlog.get_logger(__name__)
 _TOTALS = DatabaseTotals()
 _registered: list[DatabaseTotals] = []
 
@@ -32,6 +35,18 @@ async def _invalid_request(_request: Request, exc: Exception) -> JSONResponse:
         for err in exc.errors()
     ]
     return JSONResponse({"detail": detail}, status_code=422)
+
+
+async def _database_away(_request: Request, exc: Exception) -> JSONResponse:
+    """503 rather than 500 while the database restarts or is unreachable: the client may
+    send again, and nothing half-written stays behind (each use case is one transaction)."""
+    assert isinstance(exc, OperationalError)
+    log.warning("database_unavailable", error=type(exc.orig).__name__)
+    return JSONResponse(
+        {"detail": "the database is unavailable for a moment; please send again shortly"},
+        status_code=503,
+        headers={"Retry-After": "5"},
+    )
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -59,6 +74,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.add_exception_handler(RequestValidationError, _invalid_request)
+    app.add_exception_handler(OperationalError, _database_away)
     app.include_router(api.router)
     app.include_router(form.router)
     app.include_router(inbound.router)

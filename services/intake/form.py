@@ -163,7 +163,7 @@ async def submit_form(
     try:
         received = await run_in_threadpool(
             service.receive_enquiry,
-            runtime.sessions,
+            runtime.engine,
             data=submission.data,
             channel="web",
             correlation_id=correlation_id,

@@ -28,8 +28,14 @@ class Runtime:
 
     @classmethod
     def start(cls, settings: Settings) -> Runtime:
+        # No ping per transaction: a connection the database dropped fails one request
+        # (the enquiry's write runs again at once; other routes answer 503), and the
+        # pool is renewed.
         engine = make_engine(
-            settings.database_url, pool_size=settings.intake_threads, max_overflow=4
+            settings.database_url,
+            pre_ping=False,
+            pool_size=settings.intake_threads,
+            max_overflow=4,
         )
         celery = make_celery(settings, "welcomedesk-intake")
         return cls(

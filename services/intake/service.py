@@ -7,10 +7,11 @@ import hashlib
 import json
 import secrets
 from dataclasses import dataclass
+from typing import cast
 
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy import Connection, Engine, Table, insert, select
+from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.orm import Session
 
 from services.intake.schemas import EnquiryCreate, Status, StatusRead
 from services.intake.storage import CASE_DEFAULTS, insert_received
@@ -51,39 +52,54 @@ def _received(row: EnquiryRow, outbox_ids: tuple[int, ...], repeated: bool) -> R
 
 
 def receive_enquiry(
-    factory: sessionmaker[Session],
+    db: Engine,
     *,
     data: EnquiryCreate,
     channel: str,
     correlation_id: str,
     idempotency_key: str | None = None,
 ) -> Received:
-    """Stores the enquiry and its `enquiry.received` event in one transaction."""
+    """Stores the enquiry and its `enquiry.received` event in one transaction.
+
+    On a plain connection, not an ORM session: the intake's hot path. The connection
+    is not tested before use; one that the database dropped (a restart) fails once,
+    which renews the pool, and the transaction runs again on a fresh one."""
     digest = _request_hash(data) if idempotency_key else ""
     if idempotency_key:
-        earlier = _earlier_answer(factory, idempotency_key, digest)
+        earlier = _earlier_answer(db, idempotency_key, digest)
         if earlier is not None:
             return earlier
-    try:
-        with factory.begin() as session:
-            received = add_enquiry(
-                session, data=data, channel=channel, correlation_id=correlation_id
-            )
-            if idempotency_key:
-                session.add(
-                    IdempotencyRow(
-                        key=idempotency_key, request_hash=digest, enquiry_id=received.enquiry_id
-                    )
+    for attempt in (1, 2):
+        try:
+            with db.begin() as connection:
+                received = write_enquiry(
+                    connection, data=data, channel=channel, correlation_id=correlation_id
                 )
-                session.flush()
-            return received
-    except IntegrityError:
-        # Two posts with one key at the same moment: the other one won; answer as it did.
-        if idempotency_key:
-            earlier = _earlier_answer(factory, idempotency_key, digest)
-            if earlier is not None:
-                return earlier
-        raise
+                if idempotency_key:
+                    connection.execute(
+                        _INSERT_KEY,
+                        {
+                            "key": idempotency_key,
+                            "request_hash": digest,
+                            "enquiry_id": received.enquiry_id,
+                            "created_at": received.received_at,
+                        },
+                    )
+                return received
+        except IntegrityError:
+            # Two posts with one key at the same moment: the other one won; answer as it did.
+            if idempotency_key:
+                earlier = _earlier_answer(db, idempotency_key, digest)
+                if earlier is not None:
+                    return earlier
+            raise
+        except DBAPIError as exc:
+            if not exc.connection_invalidated or attempt == 2:
+                raise
+    raise AssertionError("unreachable")
+
+
+_INSERT_KEY = insert(cast(Table, IdempotencyRow.__table__))
 
 
 def add_enquiry(
@@ -91,6 +107,14 @@ def add_enquiry(
 ) -> Received:
     """Writes an enquiry and its `enquiry.received` event in the caller's transaction (for
     use cases that store more with it, such as a received mail); never commits."""
+    return write_enquiry(
+        session.connection(), data=data, channel=channel, correlation_id=correlation_id
+    )
+
+
+def write_enquiry(
+    connection: Connection, *, data: EnquiryFields, channel: str, correlation_id: str
+) -> Received:
     values = data.model_dump(exclude={"channel"})
     values["email"] = values["email"].lower() if values.get("email") else None
     values["consent_processing"] = bool(values.get("consent_processing"))
@@ -103,12 +127,12 @@ def add_enquiry(
         received_at=received_at,
         **CASE_DEFAULTS,
     )
-    enquiry_id, reference, event_id = insert_received(session.connection(), values)
+    enquiry_id, reference, event_id = insert_received(connection, values)
     return Received(enquiry_id, reference, token, received_at, (event_id,), False)
 
 
-def _earlier_answer(factory: sessionmaker[Session], key: str, digest: str) -> Received | None:
-    with factory() as session:
+def _earlier_answer(db: Engine, key: str, digest: str) -> Received | None:
+    with Session(db) as session:
         found = session.get(IdempotencyRow, key)
         if found is None:
             return None

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from services.intake import service
 from services.intake.schemas import EnquiryCreate
-from shared.db.engine import make_engine, session_factory
+from shared.db.engine import make_engine
 from shared.db.migrate import upgrade
 from shared.db.models import EnquiryRow, OutboxRow
 from tests.support.servers import database, postgres_server
@@ -62,7 +62,7 @@ def _stored(engine: Engine) -> list[tuple[dict[str, Any], dict[str, Any]]]:
     stored = []
     for number, fields in enumerate(ENQUIRIES):
         received = service.receive_enquiry(
-            session_factory(engine),
+            engine,
             data=EnquiryCreate.model_validate(fields),
             channel="api",
             correlation_id=f"corr-{number}",
@@ -101,7 +101,7 @@ def test_references_follow_the_sequence_past_six_digits(postgres: Engine) -> Non
     with postgres.begin() as connection:
         connection.exec_driver_sql("SELECT setval('enquiries_id_seq', 1234566)")
     received = service.receive_enquiry(
-        session_factory(postgres),
+        postgres,
         data=EnquiryCreate.model_validate(ENQUIRIES[0]),
         channel="api",
         correlation_id="corr-big",
