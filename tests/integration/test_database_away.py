@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import asyncio
-
 import httpx
 
-from services.intake.app import create_app
 from shared.settings import Settings
+from tests.support.inprocess import run_app
 from tests.support.servers import free_port
 
 ENQUIRY = {"message": "Ich möchte meinen Abschluss anerkennen lassen.", "consent_processing": True}
@@ -20,23 +18,16 @@ def test_the_intake_says_when_to_send_again_while_the_database_is_away() -> None
         database_url=f"postgresql+psycopg://postgres@127.0.0.1:{nobody}/welcomedesk",
         broker_url="redis://127.0.0.1:9/0",
     )
-    app = create_app(settings)
     answers: dict[str, httpx.Response] = {}
 
-    async def main() -> None:
-        async with (
-            app.router.lifespan_context(app),
-            httpx.AsyncClient(
-                transport=httpx.ASGITransport(app=app), base_url="http://testserver"
-            ) as client,
-        ):
-            answers["post"] = await client.post("/api/v1/enquiries", json=ENQUIRY)
-            answers["status"] = await client.get("/api/v1/status/some-token")
-            answers["health"] = await client.get("/healthz")
-            answers["metrics"] = await client.get("/metrics")
-            answers["ready"] = await client.get("/readyz")
+    async def steps(client: httpx.AsyncClient) -> None:
+        answers["post"] = await client.post("/api/v1/enquiries", json=ENQUIRY)
+        answers["status"] = await client.get("/api/v1/status/some-token")
+        answers["health"] = await client.get("/healthz")
+        answers["metrics"] = await client.get("/metrics")
+        answers["ready"] = await client.get("/readyz")
 
-    asyncio.run(main())
+    run_app(settings, steps)
     for name in ("post", "status"):
         assert answers[name].status_code == 503, (name, answers[name].text)
         assert answers[name].headers["retry-after"] == "5"

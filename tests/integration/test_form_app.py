@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-import asyncio
 import re
-from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import httpx
 
-from services.intake.app import create_app
 from shared.db.migrate import upgrade
 from shared.settings import Settings
+from tests.support.inprocess import Steps, run_app
 
 TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
-Steps = Callable[[httpx.AsyncClient], Awaitable[None]]
 
 
 def run_against_the_app(tmp_path: Path, steps: Steps) -> None:
@@ -27,18 +24,7 @@ def run_against_the_app(tmp_path: Path, steps: Steps) -> None:
         broker_url="redis://127.0.0.1:9/0",  # never connected: nothing here publishes
         rate_limit="2/minute",
     )
-    app = create_app(settings)
-
-    async def main() -> None:
-        async with (
-            app.router.lifespan_context(app),
-            httpx.AsyncClient(
-                transport=httpx.ASGITransport(app=app), base_url="http://testserver"
-            ) as client,
-        ):
-            await steps(client)
-
-    asyncio.run(main())
+    run_app(settings, steps)
 
 
 def test_the_rate_limit_gives_the_form_back_with_the_entries(tmp_path: Path) -> None:

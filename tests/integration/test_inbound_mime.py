@@ -2,23 +2,20 @@
 
 from __future__ import annotations
 
-import asyncio
 import random
 import uuid
-from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import httpx
 from sqlalchemy import create_engine, text
 
-from services.intake.app import create_app
 from shared.db.migrate import upgrade
 from shared.settings import Settings
 from tests.support import mails
+from tests.support.inprocess import Steps, run_app
 
 TOKEN = "inbound-token-0123456789abcdef"
 AUTH = {"Authorization": f"Bearer {TOKEN}", "Content-Type": "message/rfc822"}
-Steps = Callable[[httpx.AsyncClient], Awaitable[None]]
 
 
 def run_against_the_app(tmp_path: Path, steps: Steps, **settings: object) -> None:
@@ -33,18 +30,7 @@ def run_against_the_app(tmp_path: Path, steps: Steps, **settings: object) -> Non
         "inbound_max_bytes": 200_000,
         **settings,
     }
-    app = create_app(Settings(**values))  # type: ignore[arg-type]  # fields by name
-
-    async def main() -> None:
-        async with (
-            app.router.lifespan_context(app),
-            httpx.AsyncClient(
-                transport=httpx.ASGITransport(app=app), base_url="http://testserver"
-            ) as client,
-        ):
-            await steps(client)
-
-    asyncio.run(main())
+    run_app(Settings(**values), steps)  # type: ignore[arg-type]  # fields by name
 
 
 def test_a_mail_is_answered_with_its_outcome_and_counted_once(tmp_path: Path) -> None:

@@ -1,0 +1,28 @@
+"""The intake application served in-process (its lifespan too) to an httpx client."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+
+import httpx
+
+from services.intake.app import create_app
+from shared.settings import Settings
+
+Steps = Callable[[httpx.AsyncClient], Awaitable[None]]
+
+
+def run_app(settings: Settings, steps: Steps) -> None:
+    app = create_app(settings)
+
+    async def main() -> None:
+        async with (
+            app.router.lifespan_context(app),
+            httpx.AsyncClient(
+                transport=httpx.ASGITransport(app=app), base_url="http://testserver"
+            ) as client,
+        ):
+            await steps(client)
+
+    asyncio.run(main())
