@@ -11,7 +11,7 @@ from functools import cache
 from pathlib import Path
 from typing import Annotated, Literal, TypeVar
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 VAR = Path("var")
@@ -67,7 +67,7 @@ class Settings(MailSettings):
     outbox_dir: Path = VAR / "outbox"
     mail_from_name: str = "Welcome Center Region Braunschweig-Wolfsburg"
     # Where people reach the intake (links in mails).
-    base_url: str = "http://127.0.0.1:8000"
+    base_url: str = ""  # unset: http://HOST:PORT, where this intake listens
     host: str = "127.0.0.1"
     port: int = 8000
     secret_key: str = Field(default="", repr=False)
@@ -135,6 +135,12 @@ class Settings(MailSettings):
         if value.strip().lower() in PLACEHOLDERS or len(value) < 16:
             raise ValueError("WELCOMEDESK_SECRET_KEY must be set to a random value (16+ chars)")
         return value
+
+    @model_validator(mode="after")
+    def _base_url_from_address(self) -> Settings:
+        if not self.base_url:
+            self.base_url = f"http://{self.host}:{self.port}"
+        return self
 
     @property
     def embedded(self) -> bool:
