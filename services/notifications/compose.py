@@ -27,11 +27,15 @@ from services.notifications.mime import set_alternatives, set_plain
 __all__ = [
     "CaseView",
     "Sender",
+    "case_context",
     "confirmation",
     "manager_notice",
     "message_id",
+    "primary_topic",
     "referral",
+    "staff_message",
     "triage_notice",
+    "with_parts",
 ]
 
 # How long an enquirer usually waits for a manager's answer, as the confirmation promises.
@@ -107,15 +111,15 @@ def confirmation(
     if parent:
         set_plain(msg, "In-Reply-To", parent)
         set_plain(msg, "References", parent)
-    return _with_parts(msg, language, "confirmation", context, "en, de" if fallback else language)
+    return with_parts(msg, language, "confirmation", context, "en, de" if fallback else language)
 
 
 def manager_notice(
     case: CaseView, sender: Sender, *, to_name: str, to_address: str, unique: str
 ) -> EmailMessage:
     """The case for the manager it was assigned to; a reply goes to the enquirer."""
-    summary = header_text(case.subject) or labels.topic_label(_primary(case))
-    msg = _staff_message(
+    summary = header_text(case.subject) or labels.topic_label(primary_topic(case))
+    msg = staff_message(
         case,
         sender,
         kind="manager",
@@ -125,17 +129,17 @@ def manager_notice(
     )
     if case.enquirer_email:
         set_address(msg, "Reply-To", mailbox(case.enquirer_name, case.enquirer_email))
-    context = {**_case_context(case, sender), "to_name": header_text(to_name)}
-    return _with_parts(msg, "de", "manager_notice", context, "de, en")
+    context = {**case_context(case, sender), "to_name": header_text(to_name)}
+    return with_parts(msg, "de", "manager_notice", context, "de, en")
 
 
 def triage_notice(
     case: CaseView, sender: Sender, *, team_address: str, unique: str
 ) -> EmailMessage:
     """Tells a site's team that no manager was eligible and the case waits for triage."""
-    summary = header_text(case.subject) or labels.topic_label(_primary(case))
+    summary = header_text(case.subject) or labels.topic_label(primary_topic(case))
     team = f"Team {case.site_name}" if case.site_name else "Welcome Center Team"
-    msg = _staff_message(
+    msg = staff_message(
         case,
         sender,
         kind="triage",
@@ -143,7 +147,7 @@ def triage_notice(
         to=mailbox(team, team_address),
         unique=unique,
     )
-    return _with_parts(msg, "de", "triage_notice", _case_context(case, sender), "de, en")
+    return with_parts(msg, "de", "triage_notice", case_context(case, sender), "de, en")
 
 
 def referral(
@@ -151,12 +155,12 @@ def referral(
 ) -> EmailMessage:
     """A partner's referral: contact, language, topics and a short excerpt, nothing more."""
     copy = mailbox(case.enquirer_name, case.enquirer_email) if case.enquirer_email else None
-    msg = _staff_message(
+    msg = staff_message(
         case,
         sender,
         kind="referral",
         subject=f"[{case.reference}] Vermittlung einer Anfrage / Referral: "
-        + labels.TOPIC_LABELS_DE.get(_primary(case), _primary(case)),
+        + labels.TOPIC_LABELS_DE.get(primary_topic(case), primary_topic(case)),
         to=mailbox(partner_name, partner_address),
         unique=unique,
     )
@@ -178,10 +182,10 @@ def referral(
         "excerpt": labels.excerpt(body_text(case.message), limit=REFERRAL_EXCERPT),
         "in_copy": copy is not None,
     }
-    return _with_parts(msg, "de", "referral", context, "de, en")
+    return with_parts(msg, "de", "referral", context, "de, en")
 
 
-def _primary(case: CaseView) -> str:
+def primary_topic(case: CaseView) -> str:
     return case.topics[0] if case.topics else "other"
 
 
@@ -194,7 +198,7 @@ def _message(sender: Sender, *, subject: str, to: Address, msg_id: str) -> Email
     return msg
 
 
-def _staff_message(
+def staff_message(
     case: CaseView, sender: Sender, *, kind: str, subject: str, to: Address, unique: str
 ) -> EmailMessage:
     msg = _message(
@@ -208,7 +212,7 @@ def _staff_message(
     return msg
 
 
-def _case_context(case: CaseView, sender: Sender) -> dict[str, object]:
+def case_context(case: CaseView, sender: Sender) -> dict[str, object]:
     return {
         "lang": "de",
         "direction": "ltr",
@@ -233,7 +237,7 @@ def _case_context(case: CaseView, sender: Sender) -> dict[str, object]:
     }
 
 
-def _with_parts(
+def with_parts(
     msg: EmailMessage,
     language: str,
     template: str,

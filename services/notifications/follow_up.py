@@ -1,6 +1,6 @@
 """The notice that an enquirer wrote again about their case: staff mail, German then English.
 
-Built like the other staff mails in `compose` (whose helpers it shares): the case
+Built like the other staff mails in `compose`, from its building blocks: the case
 as it stands, and above it the new message, so that the manager needs nothing else.
 """
 
@@ -11,10 +11,10 @@ from services.notifications import labels
 from services.notifications.compose import (
     CaseView,
     Sender,
-    _case_context,
-    _primary,
-    _staff_message,
-    _with_parts,
+    case_context,
+    primary_topic,
+    staff_message,
+    with_parts,
 )
 from services.notifications.headers import body_text, header_text, mailbox, set_address
 
@@ -36,8 +36,10 @@ def follow_up_notice(
 ) -> EmailMessage:
     """Tells the case's manager (or the site's team) the new message; a reply goes to the
     enquirer, as with the case mail."""
-    summary = header_text(message.subject or case.subject) or labels.topic_label(_primary(case))
-    msg = _staff_message(
+    summary = header_text(message.subject or case.subject) or labels.topic_label(
+        primary_topic(case)
+    )
+    msg = staff_message(
         case,
         sender,
         kind="follow_up",
@@ -48,9 +50,9 @@ def follow_up_notice(
     if case.enquirer_email:
         set_address(msg, "Reply-To", mailbox(case.enquirer_name, case.enquirer_email))
     context = {
-        **_case_context(case, sender),
+        **case_context(case, sender),
         "to_name": header_text(to_name),
         "follow_up_subject": header_text(message.subject, limit=500),
         "follow_up": body_text(message.text),
     }
-    return _with_parts(msg, "de", "follow_up_notice", context, "de, en")
+    return with_parts(msg, "de", "follow_up_notice", context, "de, en")
