@@ -237,6 +237,7 @@ def latency(
     target_p50: float | None,
     target_p99: float,
     notification_workers: int = 1,
+    routing_workers: int = 1,
 ) -> None:
     arrivals: dict[str, float] = {}
     examples = example_enquiries()
@@ -254,7 +255,7 @@ def latency(
         solo = ["--pool", "solo"]
         services = [
             ("intake", [*CLI, "serve"]),
-            ("routing", [*CLI, "worker", "routing", *solo]),
+            *[("routing", [*CLI, "worker", "routing", *solo])] * routing_workers,
             *[("notifications", [*CLI, "worker", "notifications", *solo])] * notification_workers,
             ("relay", [*CLI, "relay"]),
             ("beat", [*CLI, "beat"]),
@@ -284,7 +285,11 @@ def latency(
     p99 = waits[min(len(waits) - 1, int(len(waits) * 0.99))] * 1000
     ok = (target_p50 is None or p50 < target_p50) and p99 < target_p99
     target = (f"p50 < {target_p50:.0f} ms, " if target_p50 else "") + f"p99 < {target_p99:.0f} ms"
-    workers = f"; {notification_workers} notifications workers" if notification_workers > 1 else ""
+    workers = (
+        f"; {routing_workers} routing and {notification_workers} notifications workers"
+        if routing_workers > 1 or notification_workers > 1
+        else ""
+    )
     print(
         f"{label}: POST to manager mail p50 {p50:.0f} ms, p99 {p99:.0f} ms, max "
         f"{waits[-1] * 1000:.0f} ms over {len(waits)}/{len(sent)} enquiries at {rate:g}/s "
@@ -339,6 +344,7 @@ def server_figures(
                         target_p50=100,
                         target_p99=300,
                         notification_workers=args.notification_workers,
+                        routing_workers=args.routing_workers,
                     )
         finally:
             redis.Redis.from_url(broker).flushdb()
@@ -370,6 +376,12 @@ def main() -> int:
     parser.add_argument("--rate", type=float, default=50)
     parser.add_argument("--latency-seconds", type=int, default=10)
     parser.add_argument("--embedded-rate", type=float, default=5)
+    parser.add_argument(
+        "--routing-workers",
+        type=int,
+        default=1,
+        help="routing worker processes on PostgreSQL + Redis (each a solo pool)",
+    )
     parser.add_argument(
         "--notification-workers",
         type=int,
