@@ -80,14 +80,19 @@ async def _post_at_rate(
 
 def _cpu_seconds(process: psutil.Process, *, children: bool = True) -> float:
     """User and system CPU of a process and its children (a prefork pool's workers)."""
-    total = 0.0
     try:
         family = [process, *(process.children(recursive=True) if children else [])]
     except psutil.NoSuchProcess:
         return 0.0
-    for member in family:
+    return _sum_cpu(family)
+
+
+def _sum_cpu(processes: list[psutil.Process]) -> float:
+    """User and system CPU of the processes that still run."""
+    total = 0.0
+    for process in processes:
         try:
-            times = member.cpu_times()
+            times = process.cpu_times()
         except psutil.NoSuchProcess:
             continue
         total += times.user + times.system
@@ -101,15 +106,12 @@ def _load_cpu(load: list[psutil.Process]) -> list[float]:
 
 def _servers_cpu() -> float:
     """CPU of this machine's PostgreSQL and Redis processes (the servers the system uses)."""
-    total = 0.0
-    for process in psutil.process_iter(["name"]):
-        if (process.info["name"] or "").startswith(("postgres", "redis-server")):
-            try:
-                times = process.cpu_times()
-            except psutil.NoSuchProcess:
-                continue
-            total += times.user + times.system
-    return total
+    servers = [
+        process
+        for process in psutil.process_iter(["name"])
+        if (process.info["name"] or "").startswith(("postgres", "redis-server"))
+    ]
+    return _sum_cpu(servers)
 
 
 def latency(

@@ -10,6 +10,7 @@ import pytest
 from services.routing.engine import RoutingEngine
 from shared.directory import Directory, load_directory
 from shared.region import Region, load_region
+from tests.support.handout import HANDOUT
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO_DIRECTORY = ROOT / "shared" / "data" / "demo_directory.yaml"
@@ -39,9 +40,6 @@ def demo_directory(region: Region) -> Directory:
 def engine(demo_directory: Directory, region: Region) -> RoutingEngine:
     """Built once: the engine keeps no loads, only caches (staffing by day, partner fits)."""
     return RoutingEngine(demo_directory, region)
-
-
-HANDOUT = ROOT.parent / "shared"
 
 
 def require(condition: bool, reason: str) -> None:

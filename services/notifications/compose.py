@@ -27,6 +27,7 @@ from services.notifications.mime import set_alternatives, set_plain
 __all__ = [
     "CaseView",
     "Sender",
+    "answerable_staff_message",
     "case_context",
     "confirmation",
     "manager_notice",
@@ -119,7 +120,7 @@ def manager_notice(
 ) -> EmailMessage:
     """The case for the manager it was assigned to; a reply goes to the enquirer."""
     summary = header_text(case.subject) or labels.topic_label(primary_topic(case))
-    msg = staff_message(
+    msg = answerable_staff_message(
         case,
         sender,
         kind="manager",
@@ -127,8 +128,6 @@ def manager_notice(
         to=mailbox(to_name, to_address),
         unique=unique,
     )
-    if case.enquirer_email:
-        set_address(msg, "Reply-To", mailbox(case.enquirer_name, case.enquirer_email))
     context = {**case_context(case, sender), "to_name": header_text(to_name)}
     return with_parts(msg, "de", "manager_notice", context, "de, en")
 
@@ -209,6 +208,16 @@ def staff_message(
     )
     set_plain(msg, "Auto-Submitted", "auto-generated")
     set_plain(msg, "X-Auto-Response-Suppress", STAFF_SUPPRESS)
+    return msg
+
+
+def answerable_staff_message(
+    case: CaseView, sender: Sender, *, kind: str, subject: str, to: Address, unique: str
+) -> EmailMessage:
+    """A staff mail about the case whose reply goes to the enquirer."""
+    msg = staff_message(case, sender, kind=kind, subject=subject, to=to, unique=unique)
+    if case.enquirer_email:
+        set_address(msg, "Reply-To", mailbox(case.enquirer_name, case.enquirer_email))
     return msg
 
 

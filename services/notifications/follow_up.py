@@ -11,12 +11,12 @@ from services.notifications import labels
 from services.notifications.compose import (
     CaseView,
     Sender,
+    answerable_staff_message,
     case_context,
     primary_topic,
-    staff_message,
     with_parts,
 )
-from services.notifications.headers import body_text, header_text, mailbox, set_address
+from services.notifications.headers import body_text, header_text, mailbox
 
 
 @dataclass(frozen=True)
@@ -39,7 +39,7 @@ def follow_up_notice(
     summary = header_text(message.subject or case.subject) or labels.topic_label(
         primary_topic(case)
     )
-    msg = staff_message(
+    msg = answerable_staff_message(
         case,
         sender,
         kind="follow_up",
@@ -47,8 +47,6 @@ def follow_up_notice(
         to=mailbox(to_name, to_address),
         unique=unique,
     )
-    if case.enquirer_email:
-        set_address(msg, "Reply-To", mailbox(case.enquirer_name, case.enquirer_email))
     context = {
         **case_context(case, sender),
         "to_name": header_text(to_name),

@@ -133,22 +133,26 @@ def test_without_message_id_the_content_decides_not_the_trace_headers(
     assert [first.outcome, again.outcome, other.outcome] == ["created", "duplicate", "created"]
 
 
-def test_a_follow_up_joins_its_case_tells_the_manager_and_is_not_routed_again(
-    sessions: sessionmaker[Session],
-) -> None:
-    sender = address()
+def open_case(sessions: sessionmaker[Session], sender: str, **decided: str) -> str:
+    """A case opened by the sender's mail, then decided as `decided` says (as routing would);
+    returns its reference."""
     opened = ingest(sessions, mails.enquiry(sender))
     assert opened.reference is not None
     with session_scope(sessions) as session:
         case = session.scalar(select(EnquiryRow).where(EnquiryRow.reference == opened.reference))
         assert case is not None
-        case.manager_id, case.status = "m-01", "assigned"
-    joined = ingest(sessions, mails.follow_up(sender, opened.reference))
-    assert (joined.outcome, joined.reference, joined.kind) == (
-        "joined",
-        opened.reference,
-        "follow_up",
-    )
+        for column, value in decided.items():
+            setattr(case, column, value)
+    return opened.reference
+
+
+def test_a_follow_up_joins_its_case_tells_the_manager_and_is_not_routed_again(
+    sessions: sessionmaker[Session],
+) -> None:
+    sender = address()
+    reference = open_case(sessions, sender, manager_id="m-01", status="assigned")
+    joined = ingest(sessions, mails.follow_up(sender, reference))
+    assert (joined.outcome, joined.reference, joined.kind) == ("joined", reference, "follow_up")
     assert count(sessions, EnquiryRow) == 1
     with sessions() as session:
         events = [session.get(OutboxRow, i) for i in joined.outbox_ids]
@@ -165,13 +169,8 @@ def test_a_follow_up_of_an_unassigned_case_tells_the_site_team(
     sessions: sessionmaker[Session],
 ) -> None:
     sender = address()
-    opened = ingest(sessions, mails.enquiry(sender))
-    assert opened.reference is not None
-    with session_scope(sessions) as session:
-        case = session.scalar(select(EnquiryRow).where(EnquiryRow.reference == opened.reference))
-        assert case is not None
-        case.site, case.status = "wolfsburg", "triage"
-    ingest(sessions, mails.follow_up(sender, opened.reference))
+    reference = open_case(sessions, sender, site="wolfsburg", status="triage")
+    ingest(sessions, mails.follow_up(sender, reference))
     with sessions() as session:
         notice = session.scalar(select(DeliveryRow).where(DeliveryRow.kind == "follow_up"))
         assert notice is not None and notice.recipient == "team-wob@example.org"

@@ -7,8 +7,9 @@ from pathlib import Path
 from services.intake.mail.classify import Ours
 from services.intake.mail.model import AttachmentLimits
 from services.intake.mail.reading import MailContext, MailReading, read_mail
+from tests.support.handout import HANDOUT
 
-CORPUS = Path(__file__).resolve().parents[3] / "../shared/corpora/mail"
+CORPUS = HANDOUT / "corpora" / "mail"
 NOT_MAIL = frozenset({"SHA256SUMS", "README.md"})
 
 OUR_DOMAIN = "welcome.example.org"
