@@ -3,7 +3,8 @@
 Services know each other by task name, never by import: intake publishes
 `EnquiryReceived` to the routing task by its name; routing publishes
 `EnquiryRouted` to the notifications service, which sends every mail the decision
-calls for; `MailRequested` asks for one more mail (a manager's referral, a re-send).
+calls for; `MailRequested` asks for one more mail (a manager's referral, a re-send);
+`ReassignmentRequested` asks the routing service for the next manager of a case.
 """
 
 from __future__ import annotations
@@ -17,8 +18,10 @@ NOTIFY_ROUTED: Final = "notifications.enquiry_routed"
 SEND_MAIL: Final = "notifications.send_mail"
 RELAY_OUTBOX: Final = "outbox.relay"
 POLL_MAILBOXES: Final = "intake.poll_mailboxes"  # beat's, when e-mail intake is configured
+REASSIGN_CASE: Final = "routing.reassign_case"
 QUEUES: Final = {
     ROUTE_ENQUIRY: "routing",
+    REASSIGN_CASE: "routing",
     NOTIFY_ROUTED: "notifications",
     SEND_MAIL: "notifications",
     RELAY_OUTBOX: "routing",
@@ -56,3 +59,15 @@ class MailRequested(Event):
 
     task: ClassVar[str] = SEND_MAIL
     delivery_id: int
+
+
+@dataclass(frozen=True)
+class ReassignmentRequested(Event):
+    """Staff asked for a case to go to the next manager the policy picks (never back to
+    `previous_manager`); `request_id` is the history entry that asked, so that a
+    redelivered event does nothing twice."""
+
+    task: ClassVar[str] = REASSIGN_CASE
+    enquiry_id: int
+    request_id: int
+    previous_manager: str | None

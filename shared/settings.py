@@ -112,6 +112,15 @@ class Settings(MailSettings):
     inbound_token: str | None = Field(default=None, repr=False)
     inbound_max_bytes: int = 32 * 1024 * 1024
     inbound_max_attempts: int = 5  # then a mail that fails is a dead letter
+    # The desk (staff sign-in). A session ends after this long without a request, and
+    # after staff_session_hours in any case.
+    staff_idle_minutes: int = Field(default=30, ge=1)
+    staff_session_hours: int = Field(default=12, ge=1)
+    require_2fa: bool = False  # administrators must use a second factor (TOTP)
+    # Failed sign-ins allowed per account and per client address, then a pause.
+    sign_in_limit: str = "5/15minutes"
+    sign_in_limit_per_address: str = "20/15minutes"
+    staff_link_hours: int = 24  # a link to set a password is valid this long
 
     @field_validator("imap_urls", mode="before")
     @classmethod

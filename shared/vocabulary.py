@@ -49,3 +49,14 @@ REGION_LANGUAGES: Final = (
     "zh",
     "hi",
 )
+
+# A case's status (PRODUCT.md, "The case and its lifecycle").
+CaseStatus = Literal["received", "triage", "assigned", "accepted", "waiting", "closed"]
+CASE_STATUSES: Final = ("received", "triage", "assigned", "accepted", "waiting", "closed")
+# The statuses that count against a manager's capacity: routing reads the same tuple.
+OPEN_STATUSES: Final = ("assigned", "accepted", "waiting")
+Outcome = Literal["advised", "referred", "no_response", "out_of_scope", "duplicate"]
+OUTCOMES: Final = ("advised", "referred", "no_response", "out_of_scope", "duplicate")
+CHANNELS: Final = ("web", "email", "api")
+StaffRole = Literal["manager", "admin"]
+STAFF_ROLES: Final = ("manager", "admin")

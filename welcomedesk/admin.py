@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import secrets
 import sys
 from pathlib import Path
 
@@ -11,7 +9,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from services.notifications.service import dead_letters, revive
 from shared.db.engine import make_engine, session_factory, session_scope
-from shared.db.models import DeliveryRow, EnquiryRow, ManagerRow
+from shared.db.models import DeliveryRow, EnquiryRow
 from shared.directory import load_directory
 from shared.directory.store import export_directory, import_directory, read_directory
 from shared.events import MailRequested
@@ -37,19 +35,6 @@ def directory_import(settings: Settings, path: Path) -> int:
 def directory_export(settings: Settings) -> int:
     with _sessions(settings)() as session:
         sys.stdout.write(export_directory(read_directory(session)))
-    return 0
-
-
-def token_create(settings: Settings, manager_id: str) -> int:
-    """A new API token for a manager; only its hash is stored, so it is shown once."""
-    token = secrets.token_urlsafe(32)
-    with session_scope(_sessions(settings)) as session:
-        manager = session.get(ManagerRow, manager_id)
-        if manager is None:
-            print(f"no manager {manager_id!r}", file=sys.stderr)
-            return 1
-        manager.api_token_hash = hashlib.sha256(token.encode()).hexdigest()
-    print(token)
     return 0
 
 

@@ -67,6 +67,26 @@ def _parser() -> argparse.ArgumentParser:
     token_actions = token.add_subparsers(dest="action", required=True)
     create = token_actions.add_parser("create", help="a new API token for a manager")
     create.add_argument("manager_id")
+    listed = token_actions.add_parser("list", help="API tokens: id, manager, made, last used")
+    listed.add_argument("--manager", default=None)
+    revoke = token_actions.add_parser("revoke", help="a token stops working at once")
+    revoke.add_argument("token_id", type=int)
+
+    staff = commands.add_parser("staff", help="staff accounts of the desk")
+    staff_actions = staff.add_subparsers(dest="action", required=True)
+    add = staff_actions.add_parser(
+        "add", help="a new account; prints a one-time link to set the password"
+    )
+    add.add_argument("email")
+    add.add_argument("--role", required=True, choices=["manager", "admin"])
+    add.add_argument("--manager", default=None, help="the directory's manager id")
+    add.add_argument("--language", default="de", choices=["de", "en"])
+    add.add_argument(
+        "--password-stdin", action="store_true", help="read the password from standard input"
+    )
+    staff_actions.add_parser("list", help="every account: e-mail, role, manager, state")
+    disable = staff_actions.add_parser("disable", help="the account can no longer sign in")
+    disable.add_argument("email")
 
     mail = commands.add_parser("mail", help="incoming and outgoing mail")
     mail_actions = mail.add_subparsers(dest="action", required=True)
@@ -144,14 +164,32 @@ def _dispatch(args: argparse.Namespace) -> int:
         return processes.run_all()
     settings = get_settings()
     from shared.logs import configure_logging  # lazily: see the note above
-    from welcomedesk import admin, inbound_admin, processes  # lazily: see the note above
+    from welcomedesk import admin, inbound_admin, processes, staff_admin  # lazily: see above
 
     if command == "directory":
         if args.action == "import":
             return admin.directory_import(settings, args.file)
         return admin.directory_export(settings)
+    if command == "token" and args.action == "create":
+        return staff_admin.token_create(settings, args.manager_id)
+    if command == "token" and args.action == "list":
+        return staff_admin.token_list(settings, args.manager)
     if command == "token":
-        return admin.token_create(settings, args.manager_id)
+        return staff_admin.token_revoke(settings, args.token_id)
+    if command == "staff" and args.action == "add":
+        password = sys.stdin.readline().rstrip("\r\n") if args.password_stdin else None
+        return staff_admin.staff_add(
+            settings,
+            args.email,
+            role=args.role,
+            manager_id=args.manager,
+            password=password,
+            language=args.language,
+        )
+    if command == "staff" and args.action == "list":
+        return staff_admin.staff_list(settings)
+    if command == "staff":
+        return staff_admin.staff_disable(settings, args.email)
     if command == "mail" and args.action == "inbound":
         return inbound_admin.mail_inbound(settings, failed=args.failed, limit=args.limit)
     if command == "mail" and args.action == "reprocess":

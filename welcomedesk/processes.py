@@ -30,7 +30,7 @@ from shared.settings import VAR, Settings, get_settings
 
 def serve(settings: Settings, *, workers: int = 1) -> None:
     uvicorn.run(
-        "services.intake.app:create_app",
+        "welcomedesk.web:create_app",
         factory=True,
         host=settings.host,
         port=settings.port,

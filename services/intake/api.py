@@ -11,13 +11,7 @@ from sqlalchemy import text
 
 from services.intake import service
 from services.intake.deps import CorrelationIdDep, DbSession, RuntimeDep, rate_limited
-from services.intake.schemas import (
-    EnquiryAccepted,
-    EnquiryCreate,
-    ReferralCreate,
-    ReferralCreated,
-    StatusRead,
-)
+from services.intake.schemas import EnquiryAccepted, EnquiryCreate, StatusRead
 from shared.metrics import ENQUIRIES_RECEIVED
 
 router = APIRouter()
@@ -69,33 +63,6 @@ def enquiry_status(token: str, session: DbSession) -> StatusRead:
     if found is None:
         raise HTTPException(404, "no enquiry with this status link")
     return found
-
-
-@router.post(
-    "/api/v1/cases/{reference}/referrals",
-    status_code=201,
-    response_model=ReferralCreated,
-    responses={401: {}, 404: {}, 409: {"description": "no consent, or case closed"}},
-)
-def create_referral(
-    reference: str,
-    body: ReferralCreate,
-    session: DbSession,
-    runtime: RuntimeDep,
-    authorization: Annotated[str | None, Header()] = None,
-) -> ReferralCreated:
-    token = (authorization or "").removeprefix("Bearer ").strip()
-    manager = service.manager_for_token(session, token) if token else None
-    if manager is None:
-        raise HTTPException(401, "a manager's API token is required (Authorization: Bearer ...)")
-    try:
-        service.refer_case(
-            session, reference=reference, partner_id=body.partner_id, manager=manager
-        )
-        session.commit()
-    except service.ReferralRefusedError as exc:
-        raise HTTPException(exc.status_code, exc.reason) from exc
-    return ReferralCreated(reference=reference, partner_id=body.partner_id)
 
 
 @router.get("/healthz", include_in_schema=False)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, field_validator
 
 from shared.enquiry import EnquiryFields
 
@@ -40,13 +40,3 @@ class StatusRead(BaseModel):
     received_at: dt.datetime
     site: str | None = None
     next_step: str
-
-
-class ReferralCreate(BaseModel):
-    partner_id: str = Field(min_length=1, max_length=64)
-
-
-class ReferralCreated(BaseModel):
-    reference: str
-    partner_id: str
-    status: Literal["referral_sent"] = "referral_sent"

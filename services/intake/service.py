@@ -15,16 +15,8 @@ from sqlalchemy.orm import Session
 
 from services.intake.schemas import EnquiryCreate, Status, StatusRead
 from services.intake.storage import CASE_DEFAULTS, insert_received
-from shared.db.models import (
-    EnquiryRow,
-    IdempotencyRow,
-    ManagerRow,
-    PartnerRow,
-    ReferralRow,
-    utcnow,
-)
+from shared.db.models import EnquiryRow, IdempotencyRow, ReferralRow, utcnow
 from shared.enquiry import EnquiryFields
-from shared.mail_requests import request_mail
 
 
 @dataclass(frozen=True)
@@ -175,52 +167,3 @@ def read_status(session: Session, *, token: str) -> StatusRead | None:
         site=row.site,
         next_step=NEXT_STEPS[status],
     )
-
-
-class ReferralRefusedError(Exception):
-    """A referral that may not be made; the message says why, for the API's answer."""
-
-    def __init__(self, reason: str, *, status_code: int = 409) -> None:
-        super().__init__(reason)
-        self.reason = reason
-        self.status_code = status_code
-
-
-def manager_for_token(session: Session, token: str) -> ManagerRow | None:
-    digest = hashlib.sha256(token.encode()).hexdigest()
-    return session.scalar(select(ManagerRow).where(ManagerRow.api_token_hash == digest))
-
-
-def refer_case(
-    session: Session, *, reference: str, partner_id: str, manager: ManagerRow
-) -> tuple[int, ...]:
-    """Records a manager's referral and asks for the partner's mail; returns outbox ids."""
-    row = session.scalar(select(EnquiryRow).where(EnquiryRow.reference == reference))
-    if row is None:
-        raise ReferralRefusedError(f"no case {reference}", status_code=404)
-    partner = session.get(PartnerRow, partner_id)
-    if partner is None:
-        raise ReferralRefusedError(f"no partner {partner_id}", status_code=404)
-    if not row.consent_referral:
-        raise ReferralRefusedError(
-            "the enquirer has not consented to forwarding their enquiry to a partner"
-        )
-    if row.status == "closed":
-        raise ReferralRefusedError(f"case {reference} is closed")
-    earlier = session.scalar(
-        select(ReferralRow).where(
-            ReferralRow.enquiry_id == row.id, ReferralRow.partner_id == partner_id
-        )
-    )
-    if earlier is not None:
-        return ()  # already referred there: a repeated request sends nothing again
-    session.add(ReferralRow(enquiry_id=row.id, partner_id=partner_id, requested_by=manager.id))
-    _delivery_id, event_id = request_mail(
-        session,
-        enquiry=row,
-        kind="referral",
-        recipient=partner.email,
-        recipient_name=partner.name,
-        partner_id=partner.id,
-    )
-    return (event_id,)

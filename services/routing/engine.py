@@ -86,10 +86,12 @@ class RoutingEngine:
         loads: Mapping[str, Workload],
         previous_manager: str | None = None,
         understanding: Understanding | None = None,
+        not_to: frozenset[str] = frozenset(),
     ) -> Decision:
-        """`understanding` may be read beforehand (it does not depend on loads)."""
+        """`understanding` may be read beforehand (it does not depend on loads); `not_to`
+        names managers the case must not go to (a reassignment never goes back)."""
         u = understanding or self.reader.read(fields)
-        facts = CaseFacts(u.language, u.site, u.primary_topic, previous_manager)
+        facts = CaseFacts(u.language, u.site, u.primary_topic, previous_manager, not_to)
         assignment = choose_manager(facts, self.staffing(day), loads)
         suggestion = self.partners.suggest(
             topics=u.topics,

@@ -24,6 +24,8 @@ class CaseFacts:
     site: str | None
     primary_topic: str
     previous_manager: str | None = None  # same enquirer's open or recent case
+    # Managers the case may not go to: the one it is being reassigned away from.
+    not_to: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -157,6 +159,9 @@ def choose_manager(
 ) -> Assignment:
     table = _table(staffing, loads)
     room = staffing.present & (table.open < staffing.capacity)
+    for manager_id in facts.not_to:
+        if (i := staffing.index.get(manager_id)) is not None:
+            room[i] = False
     speakers = room & staffing.speakers_of(facts.language)
     reasons: list[str] = []
 
@@ -233,6 +238,8 @@ def _exclusions(
         if i == best:
             continue
         why = staffing.away.get(manager.id)
+        if why is None and manager.id in facts.not_to:
+            why = "reassigned away from"
         if why is None:
             open_cases = opens[i]
             if open_cases >= manager.capacity:

@@ -19,9 +19,11 @@ from services.routing.policy import Workload
 from shared.db.models import EnquiryRow, MetaRow, ReferralRow, utcnow
 from shared.enquiry import EnquiryFields
 from shared.events import EnquiryRouted
+from shared.history import ROUTING, record
 from shared.messaging.outbox import add_event
+from shared.vocabulary import OPEN_STATUSES
 
-OPEN = ("assigned",)
+OPEN = OPEN_STATUSES  # what counts against capacity: closing frees a place at once
 LOCK_KEY = "routing_lock"
 
 _ENQUIRIES = cast(Table, EnquiryRow.__table__)
@@ -142,6 +144,14 @@ def route_enquiry(
     )
     connection = session.connection()
     connection.execute(_STORE, {"key": enquiry_id, **_decision_values(decision, now)})
+    record(
+        connection,
+        enquiry_id=enquiry_id,
+        actor=ROUTING,
+        action="routed" if decision.manager is not None else "triage",
+        details=_history_details(decision),
+        at=now,
+    )
     referral = decision.suggestion.referral
     if referral is not None:
         connection.execute(
@@ -157,6 +167,15 @@ def route_enquiry(
     event_id = add_event(session, event, by_producer=True)
     outcome = "assigned" if decision.manager is not None else "triage"
     return Routed(row.reference, outcome, decision.manager, (event_id,), event)
+
+
+def _history_details(decision: Decision) -> dict[str, Any]:
+    details: dict[str, Any] = {"to": decision.manager, "site": decision.understanding.site}
+    if decision.manager is None:
+        details["site"] = decision.understanding.site or decision.triage_site
+    if decision.suggestion.referral is not None:
+        details["auto_referral"] = decision.suggestion.referral.id
+    return details
 
 
 def _decision_values(decision: Decision, now: dt.datetime) -> dict[str, Any]:

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import structlog
 from celery import Celery
 from sqlalchemy.exc import OperationalError
 
-from services.routing import service
+from services.routing import reassign, service
 from shared.db.engine import session_scope
-from shared.events import ROUTE_ENQUIRY
+from shared.events import REASSIGN_CASE, ROUTE_ENQUIRY
 from shared.messaging.outbox import publish_committed
 from shared.metrics import ENQUIRIES_ROUTED
 
@@ -20,17 +20,21 @@ if TYPE_CHECKING:
 log = structlog.get_logger(__name__)
 
 
+# Late acks and a decision made once: a redelivered event does no harm. A database that
+# is away is waited for.
+RETRIED: dict[str, Any] = {
+    "acks_late": True,
+    "reject_on_worker_lost": True,
+    "autoretry_for": (OperationalError,),
+    "retry_backoff": True,
+    "retry_backoff_max": 60,
+    "max_retries": 20,
+    "ignore_result": True,
+}
+
+
 def register(app: Celery, runtime: RoutingRuntime) -> None:
-    @app.task(
-        name=ROUTE_ENQUIRY,
-        acks_late=True,
-        reject_on_worker_lost=True,
-        autoretry_for=(OperationalError,),
-        retry_backoff=True,
-        retry_backoff_max=60,
-        max_retries=20,
-        ignore_result=True,
-    )
+    @app.task(name=ROUTE_ENQUIRY, **RETRIED)
     def route_enquiry(enquiry_id: int, correlation_id: str = "") -> str:
         with session_scope(runtime.sessions) as session:
             routed = service.route_enquiry(
@@ -49,3 +53,24 @@ def register(app: Celery, runtime: RoutingRuntime) -> None:
             manager_id=routed.manager_id,
         )
         return routed.outcome
+
+    @app.task(name=REASSIGN_CASE, **RETRIED)
+    def reassign_case(
+        enquiry_id: int, request_id: int, previous_manager: str | None, correlation_id: str = ""
+    ) -> str:
+        with session_scope(runtime.sessions) as session:
+            done = reassign.reassign_case(
+                session,
+                enquiry_id=enquiry_id,
+                request_id=request_id,
+                previous_manager=previous_manager,
+                engine=runtime.routing_engine(session),
+            )
+        ENQUIRIES_ROUTED.labels(outcome=f"reassigned_{done.outcome}").inc()
+        log.info(
+            "case_reassigned",
+            reference=done.reference,
+            outcome=done.outcome,
+            manager_id=done.manager_id,
+        )
+        return done.outcome

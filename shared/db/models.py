@@ -7,6 +7,7 @@ from typing import Any, ClassVar
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     DateTime,
     ForeignKey,
     Index,
@@ -29,6 +30,11 @@ NAMING = {
 
 def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
+
+
+def as_utc(value: dt.datetime) -> dt.datetime:
+    """A stored moment as an aware UTC datetime: SQLite hands them back without a zone."""
+    return value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)
 
 
 class Base(DeclarativeBase):
@@ -58,7 +64,6 @@ class ManagerRow(Base):
     capacity: Mapped[int] = mapped_column(Integer)
     active: Mapped[bool] = mapped_column(default=True)
     absences: Mapped[list[dict[str, str]]] = mapped_column(JSON, default=list)
-    api_token_hash: Mapped[str | None] = mapped_column(String(128), unique=True)
 
 
 class PartnerRow(Base):
@@ -77,6 +82,12 @@ class EnquiryRow(Base):
     """An enquiry as received, and the case it became."""
 
     __tablename__ = "enquiries"
+    __table_args__ = (
+        # The desk's lists: a manager's cases, a site's triage queue, newest first.
+        Index("ix_enquiries_manager_status", "manager_id", "status", "received_at"),
+        Index("ix_enquiries_site_status", "site", "status", "received_at"),
+        Index("ix_enquiries_received_at", "received_at"),
+    )
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
     reference: Mapped[str | None] = mapped_column(String(32), unique=True)
     status_token: Mapped[str] = mapped_column(String(64), unique=True)
@@ -98,8 +109,10 @@ class EnquiryRow(Base):
     message: Mapped[str] = mapped_column(Text)
     consent_processing: Mapped[bool] = mapped_column(default=False)
     consent_referral: Mapped[bool] = mapped_column(default=False)
-    # The case: received -> assigned | triage -> closed.
+    # The case: received -> assigned | triage -> accepted -> waiting -> closed (reopened).
     status: Mapped[str] = mapped_column(String(16), default="received", index=True)
+    # Bumped by every change a person makes: a change based on an older version is refused.
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     routed_at: Mapped[dt.datetime | None]
     language: Mapped[str | None] = mapped_column(String(16))
     understood_type: Mapped[str | None] = mapped_column(String(16))
@@ -112,7 +125,11 @@ class EnquiryRow(Base):
     excluded: Mapped[list[dict[str, str]]] = mapped_column(JSON, default=list)
     suggested_partners: Mapped[list[str]] = mapped_column(JSON, default=list)
     assigned_at: Mapped[dt.datetime | None]
+    accepted_at: Mapped[dt.datetime | None]
     closed_at: Mapped[dt.datetime | None]
+    outcome: Mapped[str | None] = mapped_column(String(16))  # advised, referred, ...
+    # The history entry of a reassignment the routing service has still to carry out.
+    routing_request: Mapped[int | None] = mapped_column(Integer)
 
 
 class OutboxRow(Base):
@@ -228,14 +245,16 @@ class CaseMessageRow(Base):
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
     enquiry_id: Mapped[int] = mapped_column(ForeignKey("enquiries.id"), index=True)
     inbound_mail_id: Mapped[int | None] = mapped_column(ForeignKey("inbound_mails.id"))
-    direction: Mapped[str] = mapped_column(String(8))  # "in"
-    kind: Mapped[str] = mapped_column(String(16))  # new, follow_up, bounce, auto_reply
+    direction: Mapped[str] = mapped_column(String(8))  # "in", "out", or "internal" (a note)
+    kind: Mapped[str] = mapped_column(String(16))  # new, follow_up, bounce, auto_reply, note, reply
     received_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     sender: Mapped[str | None] = mapped_column(String(254))
     subject: Mapped[str | None] = mapped_column(String(300))
     text: Mapped[str] = mapped_column(Text)
     # The staff mail that told the case's manager about this message, if one did.
     notice_delivery_id: Mapped[int | None] = mapped_column(ForeignKey("deliveries.id"))
+    # Written by staff (a note or a reply): who.
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
 
 
 class SuppressedAddressRow(Base):
@@ -246,3 +265,71 @@ class SuppressedAddressRow(Base):
     reason: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     inbound_mail_id: Mapped[int | None] = mapped_column(ForeignKey("inbound_mails.id"))
+
+
+class StaffRow(Base):
+    """A person who signs in to the desk: a manager (linked to the directory) or an admin."""
+
+    __tablename__ = "staff"
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)  # lower case
+    role: Mapped[str] = mapped_column(String(16))  # manager, admin
+    manager_id: Mapped[str | None] = mapped_column(ForeignKey("managers.id"), unique=True)
+    password_hash: Mapped[str | None] = mapped_column(String(200))
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_enabled: Mapped[bool] = mapped_column(Boolean, default=False)
+    totp_last_step: Mapped[int | None] = mapped_column(Integer)  # a code counts only once
+    language: Mapped[str] = mapped_column(String(8), default="de")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    signed_in_at: Mapped[dt.datetime | None]
+
+
+class StaffSessionRow(Base):
+    """A signed-in browser. Only the hash of the cookie's value is kept."""
+
+    __tablename__ = "staff_sessions"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)  # sha256 of the cookie
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id"), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    seen_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    # False while the second factor is still to be given.
+    verified: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class StaffLinkRow(Base):
+    """A one-time link (to set a password), kept as the hash of its token."""
+
+    __tablename__ = "staff_links"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)  # sha256 of the token
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id"), index=True)
+    purpose: Mapped[str] = mapped_column(String(16))  # password
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[dt.datetime]
+    used_at: Mapped[dt.datetime | None]
+
+
+class ApiTokenRow(Base):
+    """A manager's API token (`Authorization: Bearer ...`), kept as its hash."""
+
+    __tablename__ = "api_tokens"
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    manager_id: Mapped[str] = mapped_column(ForeignKey("managers.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    used_at: Mapped[dt.datetime | None]
+    revoked_at: Mapped[dt.datetime | None]
+
+
+class CaseHistoryRow(Base):
+    """One change of a case: who, what, when. `details` holds codes and ids only; free text
+    a person typed (a reason) is in `text`, so that erasure knows what to clear."""
+
+    __tablename__ = "case_history"
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    enquiry_id: Mapped[int] = mapped_column(ForeignKey("enquiries.id"), index=True)
+    at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    actor: Mapped[str] = mapped_column(String(254))  # a staff e-mail, "routing", "enquirer"
+    action: Mapped[str] = mapped_column(String(32))
+    details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    text: Mapped[str | None] = mapped_column(Text)

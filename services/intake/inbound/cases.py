@@ -31,6 +31,7 @@ from shared.db.models import (
     SuppressedAddressRow,
     utcnow,
 )
+from shared.history import ENQUIRER, record
 from shared.mail_requests import request_mail
 
 Outcome = Literal["created", "joined", "recorded", "ignored"]
@@ -171,8 +172,11 @@ def _join(
     session: Session, reading: MailReading, inbound: InboundMailRow, case: EnquiryRow
 ) -> Acted:
     message = _add_message(session, reading, inbound, case, "follow_up")
+    by_staff = _sender(reading) in _staff_addresses(session)
+    if not by_staff:
+        _bring_back(session, case)
     told = _who_is_told(session, case)
-    if _sender(reading) in _staff_addresses(session):
+    if by_staff:
         note = "written by staff: kept on the case, nobody told"
     elif _notices_last_hour(session, case) >= NOTICES_PER_HOUR:
         note = "notice limit for this case reached: kept on the case, nobody told"
@@ -186,6 +190,26 @@ def _join(
         session.flush()
         return Acted("joined", case.id, case.reference, (event_id,))
     return Acted("joined", case.id, case.reference, notes=(note,))
+
+
+def _bring_back(session: Session, case: EnquiryRow) -> None:
+    """The enquirer wrote again on a case we answered or closed: it is open again, with its
+    manager (else back in its site's triage queue)."""
+    if case.status not in ("waiting", "closed"):
+        return
+    before = case.status
+    case.status = "accepted" if case.manager_id else "triage"
+    case.closed_at = None
+    case.outcome = None
+    case.version += 1
+    session.flush()
+    record(
+        session.connection(),
+        enquiry_id=case.id,
+        actor=ENQUIRER,
+        action="reopened_by_mail",
+        details={"from": before, "to": case.status},
+    )
 
 
 def _bounced_delivery(

@@ -1,0 +1,293 @@
+"""The case as the case page and `GET /api/v1/cases/{reference}` show it: its fields, the
+whole thread, the routing decision with names, deliveries, referrals and history."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from services.desk.cases.access import find_case, is_owner
+from services.desk.cases.names import Names, read_names
+from services.desk.staff import Staff
+from shared.db.models import (
+    AttachmentRow,
+    CaseHistoryRow,
+    CaseMessageRow,
+    DeliveryRow,
+    EnquiryRow,
+    ManagerRow,
+    PartnerRow,
+    ReferralRow,
+)
+
+
+@dataclass(frozen=True)
+class Attachment:
+    id: int
+    filename: str
+    content_type: str
+    size: int
+    dropped: str | None
+
+
+@dataclass(frozen=True)
+class ThreadItem:
+    id: int
+    direction: str  # in, out, internal
+    kind: str  # enquiry, new, follow_up, bounce, auto_reply, note, reply
+    at: dt.datetime
+    sender: str | None
+    subject: str | None
+    text: str
+    attachments: list[Attachment] = field(default_factory=list)
+    delivery_status: str | None = None
+
+
+@dataclass(frozen=True)
+class Excluded:
+    manager_id: str
+    manager: str
+    why: str
+
+
+@dataclass(frozen=True)
+class Decision:
+    reasons: list[str]
+    excluded: list[Excluded]
+    suggested_partners: list[dict[str, str]]
+    needs_interpreter: bool
+
+
+@dataclass(frozen=True)
+class Delivery:
+    id: int
+    kind: str
+    recipient: str
+    recipient_name: str | None
+    status: str
+    attempts: int
+    created_at: dt.datetime
+    sent_at: dt.datetime | None
+    last_error: str | None
+
+
+@dataclass(frozen=True)
+class Referral:
+    partner_id: str
+    partner: str
+    requested_by: str
+    at: dt.datetime
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    at: dt.datetime
+    actor: str
+    action: str
+    details: dict[str, Any]
+    text: str | None
+
+
+@dataclass(frozen=True)
+class CaseDetail:
+    reference: str
+    status: str
+    version: int
+    outcome: str | None
+    channel: str
+    received_at: dt.datetime
+    assigned_at: dt.datetime | None
+    accepted_at: dt.datetime | None
+    closed_at: dt.datetime | None
+    name: str | None
+    email: str | None
+    phone: str | None
+    company: str | None
+    postal_code: str | None
+    city: str | None
+    country: str | None
+    subject: str | None
+    message: str
+    requester_type: str | None
+    language: str | None
+    preferred_language: str | None
+    topics: list[str]
+    district: str | None
+    site: str | None
+    site_name: str | None
+    manager_id: str | None
+    manager_name: str | None
+    needs_interpreter: bool
+    consent_referral: bool
+    decision: Decision
+    thread: list[ThreadItem]
+    deliveries: list[Delivery]
+    referrals: list[Referral]
+    history: list[HistoryEntry]
+    can_change: bool  # the case's manager or an administrator
+    partners: list[dict[str, str]]  # whom it could be referred to: suggested ones first
+    managers: list[dict[str, str]]  # whom it could be reassigned to
+
+
+def read_case(session: Session, *, staff: Staff, reference: str) -> CaseDetail:
+    case = find_case(session, staff, reference)
+    names = read_names(session)
+    return CaseDetail(
+        reference=str(case.reference),
+        status=case.status,
+        version=case.version,
+        outcome=case.outcome,
+        channel=case.channel,
+        received_at=case.received_at,
+        assigned_at=case.assigned_at,
+        accepted_at=case.accepted_at,
+        closed_at=case.closed_at,
+        name=case.name,
+        email=case.email,
+        phone=case.phone,
+        company=case.company,
+        postal_code=case.postal_code,
+        city=case.city,
+        country=case.country,
+        subject=case.subject,
+        message=case.message,
+        requester_type=case.understood_type or case.requester_type,
+        language=case.language,
+        preferred_language=case.preferred_language,
+        topics=list(case.topics or ()),
+        district=case.district,
+        site=case.site,
+        site_name=names.site(case.site),
+        manager_id=case.manager_id,
+        manager_name=names.manager(case.manager_id),
+        needs_interpreter=case.needs_interpreter,
+        consent_referral=case.consent_referral,
+        decision=_decision(case, names),
+        thread=_thread(session, case),
+        deliveries=_deliveries(session, case),
+        referrals=_referrals(session, case, names),
+        history=_history(session, case),
+        can_change=is_owner(staff, case),
+        partners=_partners(session, case),
+        managers=_managers(session, case),
+    )
+
+
+def _decision(case: EnquiryRow, names: Names) -> Decision:
+    return Decision(
+        reasons=[names.in_text(r) for r in case.reasons or ()],
+        excluded=[
+            Excluded(e["manager"], names.manager(e["manager"]) or e["manager"], e["why"])
+            for e in case.excluded or ()
+        ],
+        suggested_partners=[
+            {"id": p, "name": names.partner(p)} for p in case.suggested_partners or ()
+        ],
+        needs_interpreter=case.needs_interpreter,
+    )
+
+
+def _thread(session: Session, case: EnquiryRow) -> list[ThreadItem]:
+    messages = list(
+        session.scalars(
+            select(CaseMessageRow)
+            .where(CaseMessageRow.enquiry_id == case.id)
+            .order_by(CaseMessageRow.received_at, CaseMessageRow.id)
+        )
+    )
+    files: dict[int, list[Attachment]] = {}
+    for row in session.scalars(
+        select(AttachmentRow).where(AttachmentRow.enquiry_id == case.id).order_by(AttachmentRow.id)
+    ):
+        files.setdefault(row.inbound_mail_id, []).append(
+            Attachment(row.id, row.filename, row.content_type, row.size, row.dropped)
+        )
+    statuses = dict(
+        session.execute(
+            select(DeliveryRow.id, DeliveryRow.status).where(DeliveryRow.enquiry_id == case.id)
+        )
+        .tuples()
+        .all()
+    )
+    items: list[ThreadItem] = []
+    if not any(m.kind == "new" for m in messages):  # a mailed enquiry's first mail is its text
+        items.append(
+            ThreadItem(0, "in", "enquiry", case.received_at, case.name, case.subject, case.message)
+        )
+    for m in messages:
+        items.append(
+            ThreadItem(
+                id=m.id,
+                direction=m.direction,
+                kind=m.kind,
+                at=m.received_at,
+                sender=m.sender,
+                subject=m.subject,
+                text=m.text,
+                attachments=files.get(m.inbound_mail_id, []) if m.inbound_mail_id else [],
+                delivery_status=statuses.get(m.notice_delivery_id)
+                if m.direction == "out" and m.notice_delivery_id
+                else None,
+            )
+        )
+    return items
+
+
+def _deliveries(session: Session, case: EnquiryRow) -> list[Delivery]:
+    rows = session.scalars(
+        select(DeliveryRow).where(DeliveryRow.enquiry_id == case.id).order_by(DeliveryRow.id)
+    )
+    return [
+        Delivery(
+            d.id,
+            d.kind,
+            d.recipient,
+            d.recipient_name,
+            d.status,
+            d.attempts,
+            d.created_at,
+            d.sent_at,
+            d.last_error,
+        )
+        for d in rows
+    ]
+
+
+def _referrals(session: Session, case: EnquiryRow, names: Names) -> list[Referral]:
+    rows = session.scalars(
+        select(ReferralRow).where(ReferralRow.enquiry_id == case.id).order_by(ReferralRow.id)
+    )
+    return [
+        Referral(r.partner_id, names.partner(r.partner_id), r.requested_by, r.created_at)
+        for r in rows
+    ]
+
+
+def _history(session: Session, case: EnquiryRow) -> list[HistoryEntry]:
+    rows = session.scalars(
+        select(CaseHistoryRow)
+        .where(CaseHistoryRow.enquiry_id == case.id)
+        .order_by(CaseHistoryRow.at, CaseHistoryRow.id)
+    )
+    return [HistoryEntry(h.at, h.actor, h.action, dict(h.details or {}), h.text) for h in rows]
+
+
+def _partners(session: Session, case: EnquiryRow) -> list[dict[str, str]]:
+    suggested = list(case.suggested_partners or ())
+    rows = session.execute(select(PartnerRow.id, PartnerRow.name).order_by(PartnerRow.name))
+    everyone = [{"id": pid, "name": name} for pid, name in rows]
+    first = [p for s in suggested for p in everyone if p["id"] == s]
+    return first + [p for p in everyone if p["id"] not in suggested]
+
+
+def _managers(session: Session, case: EnquiryRow) -> list[dict[str, str]]:
+    rows = session.execute(
+        select(ManagerRow.id, ManagerRow.name, ManagerRow.site)
+        .where(ManagerRow.active.is_(True), ManagerRow.id != (case.manager_id or ""))
+        .order_by(ManagerRow.site, ManagerRow.name)
+    )
+    return [{"id": mid, "name": name, "site": site} for mid, name, site in rows]

@@ -1,0 +1,56 @@
+"""The directory's names for ids, so that pages and answers say "Ana Costa", not "m-01"."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from shared.db.models import ManagerRow, PartnerRow, SiteRow
+
+
+@dataclass(frozen=True)
+class Names:
+    managers: dict[str, str]
+    partners: dict[str, str]
+    sites: dict[str, str]
+
+    def manager(self, manager_id: str | None) -> str | None:
+        if manager_id is None:
+            return None
+        return self.managers.get(manager_id, manager_id)
+
+    def partner(self, partner_id: str) -> str:
+        return self.partners.get(partner_id, partner_id)
+
+    def site(self, code: str | None) -> str | None:
+        return None if code is None else self.sites.get(code, code)
+
+    def in_text(self, text: str) -> str:
+        """A routing reason with each manager or partner id named ("Ana Costa (m-01)")."""
+        known = {**self.partners, **self.managers}
+        if not known:
+            return text
+        pattern = _pattern(tuple(sorted(known, key=len, reverse=True)))
+        return pattern.sub(lambda m: f"{known[m.group(0)]} ({m.group(0)})", text)
+
+
+_PATTERNS: dict[tuple[str, ...], re.Pattern[str]] = {}
+
+
+def _pattern(ids: tuple[str, ...]) -> re.Pattern[str]:
+    found = _PATTERNS.get(ids)
+    if found is None:
+        alternatives = "|".join(re.escape(i) for i in ids)
+        found = _PATTERNS[ids] = re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])")
+    return found
+
+
+def read_names(session: Session) -> Names:
+    return Names(
+        managers=dict(session.execute(select(ManagerRow.id, ManagerRow.name)).tuples().all()),
+        partners=dict(session.execute(select(PartnerRow.id, PartnerRow.name)).tuples().all()),
+        sites=dict(session.execute(select(SiteRow.code, SiteRow.name)).tuples().all()),
+    )

@@ -1,0 +1,91 @@
+"""Names of the desk's codes (statuses, outcomes, topics, history actions) in the UI's
+language. `N_` marks them for the catalogue; the templates translate them when shown."""
+
+from __future__ import annotations
+
+from typing import Final
+
+
+def N_(text: str) -> str:  # noqa: N802 - gettext's conventional name for "mark only"
+    return text
+
+
+STATUS: Final = {
+    "received": N_("received"),
+    "triage": N_("triage"),
+    "assigned": N_("assigned"),
+    "accepted": N_("accepted"),
+    "waiting": N_("waiting for the enquirer"),
+    "closed": N_("closed"),
+}
+OUTCOME: Final = {
+    "advised": N_("advised"),
+    "referred": N_("referred to a partner"),
+    "no_response": N_("no response"),
+    "out_of_scope": N_("out of scope"),
+    "duplicate": N_("duplicate"),
+}
+TOPIC: Final = {
+    "labour_market": N_("labour market access"),
+    "recognition": N_("recognition of qualifications"),
+    "language": N_("German courses"),
+    "study": N_("studying"),
+    "vocational_training": N_("vocational training"),
+    "job_application": N_("job application"),
+    "employer_hiring": N_("hiring from abroad"),
+    "living": N_("living in the region"),
+    "other": N_("other"),
+}
+REQUESTER: Final = {"worker": N_("person"), "employer": N_("company")}
+CHANNEL: Final = {"web": N_("web form"), "email": N_("e-mail"), "api": N_("API")}
+ACTION: Final = {
+    "routed": N_("routed to a manager"),
+    "triage": N_("put in the triage queue"),
+    "accepted": N_("accepted"),
+    "taken": N_("taken from triage"),
+    "reassign_requested": N_("reassignment to the next manager requested"),
+    "reassigned": N_("reassigned"),
+    "referred": N_("referred to a partner"),
+    "note_added": N_("note written"),
+    "closed": N_("closed"),
+    "reopened": N_("reopened"),
+    "reopened_by_mail": N_("the enquirer wrote again: open again"),
+}
+THREAD_KIND: Final = {
+    "enquiry": N_("enquiry"),
+    "new": N_("enquiry by e-mail"),
+    "follow_up": N_("mail from the enquirer"),
+    "bounce": N_("delivery failure"),
+    "auto_reply": N_("automatic reply"),
+    "note": N_("internal note"),
+    "reply": N_("reply to the enquirer"),
+}
+DELIVERY_KIND: Final = {
+    "confirmation": N_("confirmation to the enquirer"),
+    "manager": N_("case mail to the manager"),
+    "triage": N_("triage notice to the team"),
+    "referral": N_("referral to a partner"),
+    "follow_up": N_("notice of the enquirer's mail"),
+    "reply": N_("reply to the enquirer"),
+}
+DELIVERY_STATUS: Final = {
+    "pending": N_("queued"),
+    "failed": N_("failed, being retried"),
+    "sent": N_("sent"),
+    "bounced": N_("bounced"),
+    "dead": N_("failed for good"),
+    "suppressed": N_("not sent"),
+}
+DONE: Final = {
+    "accepted": N_("You accepted the case."),
+    "taken": N_("The case is yours now."),
+    "reassigned": N_("The case was reassigned; its new manager gets the case mail."),
+    "reassign_requested": N_(
+        "The case goes to the next manager the routing policy picks; they get the case mail."
+    ),
+    "referred": N_("The partner gets the referral mail."),
+    "already_referred": N_("This partner had the referral already; nothing was sent again."),
+    "note_added": N_("Your note is on the case."),
+    "closed": N_("The case is closed."),
+    "reopened": N_("The case is open again."),
+}

@@ -1,0 +1,204 @@
+"""The case pages: lists (mine, triage, all, search), the case page, and one plain form
+per action. Each handler parses the form, calls the same service function as the JSON
+API, and renders or redirects."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import urlencode
+
+import structlog
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse, Response
+from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
+
+from services.desk import csrf, labels
+from services.desk.cases import lifecycle
+from services.desk.cases.detail import read_case
+from services.desk.cases.errors import CaseError, CaseNotFoundError
+from services.desk.cases.listing import VIEWS, Filters, View, list_cases
+from services.desk.deps import Desk, DeskSession, PageStaff, PageUser
+from services.desk.pages.forms import read_form, to_int
+from services.desk.staff import Staff
+from services.desk.views import page
+from shared.vocabulary import CASE_STATUSES, CHANNELS, OUTCOMES, REGION_LANGUAGES, TOPICS
+
+router = APIRouter(include_in_schema=False)
+log = structlog.get_logger(__name__)
+
+
+def _filters(request: Request) -> Filters:
+    q = request.query_params
+    interpreter = q.get("needs_interpreter")
+    return Filters(
+        status=q.get("status") if q.get("status") in CASE_STATUSES else None,
+        language=q.get("language") if q.get("language") in REGION_LANGUAGES else None,
+        topic=q.get("topic") if q.get("topic") in TOPICS else None,
+        channel=q.get("channel") if q.get("channel") in CHANNELS else None,
+        requester_type=q.get("requester_type")
+        if q.get("requester_type") in ("worker", "employer")
+        else None,
+        needs_interpreter={"yes": True, "no": False}.get(interpreter or ""),
+        q=(q.get("q") or "").replace("\x00", "")[:200] or None,
+    )
+
+
+@router.get("/cases")
+def case_list(request: Request, user: PageStaff, session: DeskSession) -> Response:
+    default: View = "mine" if user.staff.manager_id else "all"
+    asked = request.query_params.get("view")
+    view = next((v for v in VIEWS if v == asked), default)
+    filters = _filters(request)
+    listed = list_cases(
+        session,
+        staff=user.staff,
+        view=view,
+        filters=filters,
+        page=to_int(request.query_params.get("page")) or 1,
+    )
+    return page(
+        request,
+        "cases.html.j2",
+        preferred=user.staff.language,
+        user=user.staff,
+        csrf_token=user.csrf_token,
+        listed=listed,
+        filters=filters,
+        query=urlencode(
+            [(k, v) for k, v in request.query_params.multi_items() if k not in ("page", "done")]
+        ),
+        statuses=CASE_STATUSES,
+        channels=CHANNELS,
+        topics=TOPICS,
+        languages=REGION_LANGUAGES,
+        done=request.query_params.get("done"),
+    )
+
+
+def _case_page(
+    request: Request,
+    user: PageUser,
+    session: Session,
+    reference: str,
+    *,
+    status: int = 200,
+    error: CaseError | None = None,
+    values: dict[str, str] | None = None,
+) -> Response:
+    try:
+        case = read_case(session, staff=user.staff, reference=reference)
+    except CaseNotFoundError:
+        return page(
+            request,
+            "not_found.html.j2",
+            404,
+            preferred=user.staff.language,
+            user=user.staff,
+            csrf_token=user.csrf_token,
+            reference=reference[:32],
+        )
+    done = request.query_params.get("done")
+    return page(
+        request,
+        "case.html.j2",
+        status,
+        preferred=user.staff.language,
+        user=user.staff,
+        csrf_token=user.csrf_token,
+        case=case,
+        outcomes=OUTCOMES,
+        error=error,
+        values=values or {},
+        done=done if done in labels.DONE else None,
+    )
+
+
+@router.get("/cases/{reference}")
+def case_page(reference: str, request: Request, user: PageStaff, session: DeskSession) -> Response:
+    return _case_page(request, user, session, reference)
+
+
+Action = Callable[[Session, Staff, str, dict[str, str]], lifecycle.Changed]
+
+ACTIONS: dict[str, Action] = {
+    "accept": lambda s, staff, ref, f: lifecycle.accept(
+        s, staff=staff, reference=ref, version=to_int(f.get("version"))
+    ),
+    "take": lambda s, staff, ref, f: lifecycle.take(
+        s, staff=staff, reference=ref, version=to_int(f.get("version"))
+    ),
+    "reopen": lambda s, staff, ref, f: lifecycle.reopen(
+        s, staff=staff, reference=ref, version=to_int(f.get("version"))
+    ),
+    "reassign": lambda s, staff, ref, f: lifecycle.reassign(
+        s,
+        staff=staff,
+        reference=ref,
+        version=to_int(f.get("version")),
+        manager_id=f.get("manager_id") or None,
+        reason=f.get("reason"),
+    ),
+    "referrals": lambda s, staff, ref, f: lifecycle.refer(
+        s,
+        staff=staff,
+        reference=ref,
+        partner_id=f.get("partner_id", ""),
+        version=to_int(f.get("version")),
+    ),
+    "notes": lambda s, staff, ref, f: lifecycle.add_note(
+        s, staff=staff, reference=ref, text=f.get("text")
+    ),
+    "close": lambda s, staff, ref, f: lifecycle.close(
+        s, staff=staff, reference=ref, version=to_int(f.get("version")), outcome=f.get("outcome")
+    ),
+}
+
+
+def _run(
+    session: Session, action: Action, staff: Staff, reference: str, form: dict[str, str]
+) -> Any:
+    with session.begin():
+        return action(session, staff, reference, form)
+
+
+@router.post("/cases/{reference}/{action}")
+async def case_action(
+    reference: str,
+    action: str,
+    request: Request,
+    user: PageStaff,
+    desk: Desk,
+    session: DeskSession,
+) -> Response:
+    form = await read_form(request)
+    try:
+        csrf.check(desk.settings.secret_key, user.signed.session_id, form.get(csrf.FIELD))
+    except csrf.CsrfError:
+        return page(
+            request,
+            "error.html.j2",
+            400,
+            preferred=user.staff.language,
+            user=user.staff,
+            csrf_token=user.csrf_token,
+            message="token",
+        )
+    run = ACTIONS.get(action)
+    if run is None:
+        return _case_page(request, user, session, reference, status=404)
+    session.commit()  # end the transaction the sign-in check opened
+    try:
+        changed = await run_in_threadpool(_run, session, run, user.staff, reference, form)
+    except CaseError as exc:
+        session.rollback()
+        log.info("case_action_refused", action=action, status=exc.status_code)
+        return _case_page(
+            request, user, session, reference, status=exc.status_code, error=exc, values=form
+        )
+    log.info("case_changed", reference=changed.case.reference, action=changed.done)
+    # The case may have left this person's sight (reassigned): then back to the list.
+    still_visible = changed.done not in ("reassigned", "reassign_requested") or user.staff.is_admin
+    target = f"/cases/{changed.case.reference}" if still_visible else "/cases"
+    return RedirectResponse(f"{target}?done={changed.done}", status_code=303)

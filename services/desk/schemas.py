@@ -1,0 +1,62 @@
+"""The staff API's schemas (the tables are separate classes in shared.db.models)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from shared.vocabulary import Outcome
+
+
+class _Body(BaseModel):
+    """Every request body: an unknown field is an error that names it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+Version = Annotated[int, Field(ge=1, le=2**31 - 1)]
+
+
+class VersionBody(_Body):
+    version: Version | None = None
+
+
+class ReassignBody(_Body):
+    manager_id: Annotated[str, StringConstraints(min_length=1, max_length=64)] | None = None
+    reason: Annotated[str, StringConstraints(max_length=1000)] | None = None
+    version: Version | None = None
+
+
+class ReferralBody(_Body):
+    partner_id: Annotated[str, StringConstraints(min_length=1, max_length=64)]
+    version: Version | None = None
+
+
+class NoteBody(_Body):
+    text: Annotated[str, StringConstraints(min_length=1, max_length=20_000)]
+
+
+class CloseBody(_Body):
+    outcome: Outcome
+    version: Version | None = None
+
+
+class CaseChange(BaseModel):
+    reference: str
+    action: str  # what was done: accepted, taken, closed, ...
+    status: str
+    version: int
+
+
+class ReferralCreated(CaseChange):
+    partner_id: str
+
+
+class StaffRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    email: str
+    role: str
+    manager_id: str | None
+    site: str | None
+    name: str

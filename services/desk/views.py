@@ -1,0 +1,97 @@
+"""Rendering the desk's pages: the UI language (German or English), the catalogues, the
+templates, and the security headers every page carries."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from pathlib import Path
+from typing import Any, Final
+from zoneinfo import ZoneInfo
+
+from babel import negotiate_locale
+from babel.dates import format_datetime
+from babel.support import Translations
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from jinja2 import Environment
+
+from services.desk import labels
+from shared.i18n import load_translations, template_environment
+
+HERE: Final = Path(__file__).resolve().parent
+TEMPLATES: Final = HERE / "templates"
+LOCALES: Final = HERE / "locales"
+STATIC: Final = HERE / "static"
+UI_LANGUAGES: Final = ("de", "en")
+LANGUAGE_COOKIE: Final = "wd_desk_lang"
+LOCAL_TIME: Final = ZoneInfo("Europe/Berlin")
+SECURITY_HEADERS: Final = {
+    "Content-Security-Policy": "default-src 'none'; style-src 'self'; img-src 'self' data:; "
+    "form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "same-origin",
+    "Cache-Control": "no-store",
+}
+
+
+def ui_language(request: Request, preferred: str | None = None) -> tuple[str, bool]:
+    """The page's language and whether ?lang= chose it just now (to be remembered)."""
+    asked = (request.query_params.get("lang") or "").lower()[:8]
+    if asked in UI_LANGUAGES:
+        return asked, True
+    remembered = request.cookies.get(LANGUAGE_COOKIE, "")
+    if remembered in UI_LANGUAGES:
+        return remembered, False
+    if preferred in UI_LANGUAGES:
+        return str(preferred), False
+    header = request.headers.get("accept-language", "")[:500]
+    tags = [part.split(";")[0].strip() for part in header.split(",") if part.strip()]
+    chosen = negotiate_locale(tags, UI_LANGUAGES, sep="-", aliases={}) or "de"
+    return chosen.split("-")[0] if chosen.split("-")[0] in UI_LANGUAGES else "de", False
+
+
+@functools.cache
+def translations(language: str) -> Translations:
+    return load_translations(LOCALES, language, source_language="en")
+
+
+@functools.cache
+def environment(language: str) -> Environment:
+    env = template_environment(TEMPLATES, translations(language), escape_by_default=True)
+    env.globals.update(labels=labels)
+    env.filters["when"] = functools.partial(_when, language=language)
+    return env
+
+
+def _when(value: dt.datetime | None, *, language: str) -> str:
+    if value is None:
+        return ""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=dt.UTC)
+    return format_datetime(value.astimezone(LOCAL_TIME), "short", locale=language)
+
+
+def page(
+    request: Request,
+    template: str,
+    status_code: int = 200,
+    /,
+    *,
+    preferred: str | None = None,
+    **context: Any,
+) -> HTMLResponse:
+    language, remember = ui_language(request, preferred)
+    html = (
+        environment(language)
+        .get_template(template)
+        .render(lang=language, path=request.url.path, **context)
+    )
+    response = HTMLResponse(html, status_code=status_code, headers=SECURITY_HEADERS)
+    response.headers["Content-Language"] = language
+    if remember:
+        response.set_cookie(
+            LANGUAGE_COOKIE, language, max_age=365 * 24 * 3600, httponly=True, samesite="lax"
+        )
+    return response

@@ -1,0 +1,46 @@
+"""Puts the desk into a FastAPI application: its routes, its static files, the redirect to
+sign in, and its runtime (built when the application starts, closed when it stops)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.responses import RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+
+from services.desk import api
+from services.desk.deps import SignInRequiredError
+from services.desk.pages import auth, cases, files
+from services.desk.runtime import DeskRuntime
+from services.desk.views import STATIC
+from shared.settings import Settings
+
+
+async def _to_sign_in(_request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, SignInRequiredError)
+    return RedirectResponse(exc.target, status_code=303)
+
+
+def install(app: FastAPI, settings: Settings) -> None:
+    app.include_router(api.router)
+    app.include_router(auth.router)
+    app.include_router(files.router)
+    app.include_router(cases.router)
+    app.mount("/desk-static", StaticFiles(directory=STATIC), name="desk-static")
+    app.add_exception_handler(SignInRequiredError, _to_sign_in)
+    before = app.router.lifespan_context
+
+    @asynccontextmanager
+    async def lifespan(application: FastAPI) -> AsyncIterator[Any]:
+        async with before(application) as state:
+            desk = DeskRuntime.start(settings)
+            application.state.desk = desk
+            try:
+                yield state
+            finally:
+                desk.close()
+
+    app.router.lifespan_context = lifespan
