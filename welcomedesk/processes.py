@@ -10,22 +10,18 @@ import sys
 import time
 
 import uvicorn
-from sqlalchemy import select
 
 from services.intake.inbound.worker import create_worker as mail_worker
 from services.notifications.worker import create_worker as notifications_worker
 from services.routing.worker import create_worker as routing_worker
 from shared.db.engine import make_engine, session_factory, session_scope
 from shared.db.migrate import upgrade
-from shared.db.models import SiteRow
-from shared.directory import DEMO_DIRECTORY, load_directory
-from shared.directory.store import import_directory
 from shared.logs import configure_logging
 from shared.messaging.broker import connect_early
 from shared.messaging.relay import run_relay
 from shared.messaging.worker import run_worker
-from shared.region import load_region
 from shared.settings import VAR, Settings, get_settings
+from welcomedesk.demo import DemoAccount, load_demo_directory, make_demo_accounts, write_accounts
 
 
 def serve(settings: Settings, *, workers: int = 1) -> None:
@@ -71,16 +67,19 @@ def migrate(settings: Settings) -> None:
     upgrade(settings.database_url)
 
 
-def ensure_demo_directory(settings: Settings) -> bool:
-    """Loads the demo directory into an empty database; returns whether it did."""
+DEMO_ACCOUNTS = VAR / "demo-accounts.txt"
+
+
+def ensure_demo(settings: Settings) -> tuple[bool, list[DemoAccount]]:
+    """On the embedded default only: the demo directory into an empty database, and the
+    demo accounts once. Returns whether the directory was loaded, and the new accounts."""
     engine = make_engine(settings.database_url)
     try:
         with session_scope(session_factory(engine)) as session:
-            if session.scalar(select(SiteRow.code).limit(1)) is not None:
-                return False
-            region = load_region()
-            import_directory(session, load_directory(DEMO_DIRECTORY, districts=region.districts))
-            return True
+            loaded = load_demo_directory(session)
+            session.flush()
+            accounts = make_demo_accounts(session) if settings.embedded else []
+        return loaded, accounts
     finally:
         engine.dispose()
 
@@ -101,8 +100,15 @@ def run_all() -> int:
     settings = get_settings()
     configure_logging(fmt=settings.log_format, level=settings.log_level)
     migrate(settings)
-    if ensure_demo_directory(settings):
+    loaded, accounts = ensure_demo(settings)
+    if loaded:
         print("loaded the demo directory (shared/data/demo_directory.yaml)", flush=True)
+    desk = f"{settings.base_url.rstrip('/')}/staff/sign-in"
+    if accounts:
+        write_accounts(DEMO_ACCOUNTS, accounts, desk)
+        print(f"made demo accounts for the desk; their passwords are in {DEMO_ACCOUNTS}:")
+        for account in accounts:
+            print(f"  {account.email}  {account.password}  ({account.role}: {account.name})")
     me = [sys.executable, "-m", "welcomedesk"]
     pool = ["--pool", "solo"] if settings.embedded else []
     commands = [
@@ -118,10 +124,12 @@ def run_all() -> int:
     children = [subprocess.Popen(cmd) for cmd in commands]
     where = settings.smtp_url or f"{settings.outbox_dir}/"
     print(
-        f"welcomedesk is running: the form is at http://{settings.host}:{settings.port}/ "
-        f"and mail goes to {where}; Ctrl-C stops it.",
+        f"welcomedesk is running: the form is at http://{settings.host}:{settings.port}/, "
+        f"the managers' desk at {desk} and mail goes to {where}; Ctrl-C stops it.",
         flush=True,
     )
+    if DEMO_ACCOUNTS.exists():
+        print(f"sign in to the desk with an account from {DEMO_ACCOUNTS}", flush=True)
     try:
         while all(child.poll() is None for child in children):
             time.sleep(0.5)

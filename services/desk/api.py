@@ -10,15 +10,16 @@ from collections.abc import Callable
 from typing import Annotated, Any, Protocol
 
 import structlog
-from fastapi import APIRouter, Header, HTTPException, Query, Response
+from fastapi import APIRouter, Header, HTTPException, Query, Request, Response
 from fastapi.responses import JSONResponse
 from sqlalchemy.orm import Session
 
+from services.desk import csrf
 from services.desk.cases import lifecycle
 from services.desk.cases.detail import CaseDetail, read_case
 from services.desk.cases.errors import CaseError, InvalidInputError
 from services.desk.cases.listing import CasePage, Filters, View, list_cases
-from services.desk.deps import CurrentStaff, DeskSession
+from services.desk.deps import CurrentStaff, Desk, DeskSession, session_of
 from services.desk.schemas import (
     CaseChange,
     CloseBody,
@@ -127,8 +128,17 @@ def _one_of(name: str, value: str | None, allowed: tuple[str, ...]) -> str | Non
 
 
 @router.get("/me", response_model=StaffRead, responses=_ERRORS)
-def me(staff: CurrentStaff) -> StaffRead:
-    return StaffRead.model_validate(staff)
+def me(staff: CurrentStaff, request: Request, session: DeskSession, desk: Desk) -> StaffRead:
+    signed = session_of(request, session, desk) if "authorization" not in request.headers else None
+    token = csrf.token_for(desk.settings.secret_key, signed.session_id) if signed else None
+    return StaffRead(
+        email=staff.email,
+        role=staff.role,
+        manager_id=staff.manager_id,
+        site=staff.site,
+        name=staff.name,
+        csrf_token=token,
+    )
 
 
 @router.get(

@@ -54,9 +54,10 @@ class ReferralCreated(CaseChange):
 
 
 class StaffRead(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
     email: str
     role: str
     manager_id: str | None
     site: str | None
     name: str
+    # For a signed-in browser: what its changes send as X-CSRF-Token. None for a token.
+    csrf_token: str | None = None

@@ -36,6 +36,7 @@ _OUTBOX = cast(Table, OutboxRow.__table__)
 # Column values a new case starts with (the ORM's defaults, spelled out for Core).
 CASE_DEFAULTS: Mapping[str, Any] = {
     "status": "received",
+    "version": 1,
     "topics": [],
     "needs_interpreter": False,
     "reasons": [],

@@ -49,11 +49,12 @@ class System:
         env["PYTHONPATH"] = str(ROOT)
         return env
 
-    def cli(self, *args: str) -> subprocess.CompletedProcess[str]:
+    def cli(self, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
             [*CLI, *args],
             cwd=self.workdir,
             env=self._env(),
+            input=stdin,
             capture_output=True,
             text=True,
             timeout=120,
