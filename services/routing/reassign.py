@@ -80,8 +80,9 @@ def reassign_case(
     )
     connection = session.connection()
     connection.execute(
-        update(_ENQUIRIES).where(_ENQUIRIES.c.id == enquiry_id),
-        _values(decision, previous_manager, now),
+        update(_ENQUIRIES)
+        .where(_ENQUIRIES.c.id == enquiry_id)
+        .values(**_values(decision, previous_manager, now))
     )
     record(
         connection,

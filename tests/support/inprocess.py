@@ -1,4 +1,4 @@
-"""The intake application served in-process (its lifespan too) to an httpx client."""
+"""The web application served in-process (its lifespan too) to an httpx client."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import asyncio
 from collections.abc import Awaitable, Callable
 
 import httpx
+from fastapi import FastAPI
 
 from services.intake.app import create_app
 from shared.settings import Settings
@@ -13,8 +14,11 @@ from shared.settings import Settings
 Steps = Callable[[httpx.AsyncClient], Awaitable[None]]
 
 
-def run_app(settings: Settings, steps: Steps) -> None:
-    app = create_app(settings)
+def run_app(
+    settings: Settings, steps: Steps, factory: Callable[[Settings], FastAPI] = create_app
+) -> None:
+    """`factory` builds the application: the intake alone by default."""
+    app = factory(settings)
 
     async def main() -> None:
         async with (

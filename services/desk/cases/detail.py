@@ -209,9 +209,7 @@ def _thread(session: Session, case: EnquiryRow) -> list[ThreadItem]:
     statuses = dict(
         session.execute(
             select(DeliveryRow.id, DeliveryRow.status).where(DeliveryRow.enquiry_id == case.id)
-        )
-        .tuples()
-        .all()
+        ).all()
     )
     items: list[ThreadItem] = []
     if not any(m.kind == "new" for m in messages):  # a mailed enquiry's first mail is its text

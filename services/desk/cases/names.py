@@ -50,7 +50,7 @@ def _pattern(ids: tuple[str, ...]) -> re.Pattern[str]:
 
 def read_names(session: Session) -> Names:
     return Names(
-        managers=dict(session.execute(select(ManagerRow.id, ManagerRow.name)).tuples().all()),
-        partners=dict(session.execute(select(PartnerRow.id, PartnerRow.name)).tuples().all()),
-        sites=dict(session.execute(select(SiteRow.code, SiteRow.name)).tuples().all()),
+        managers=dict(session.execute(select(ManagerRow.id, ManagerRow.name)).all()),
+        partners=dict(session.execute(select(PartnerRow.id, PartnerRow.name)).all()),
+        sites=dict(session.execute(select(SiteRow.code, SiteRow.name)).all()),
     )
