@@ -11,7 +11,7 @@ from shared.db.models import DeliveryRow, EnquiryRow, utcnow
 from shared.events import MailRequested
 from shared.messaging.outbox import add_event
 
-KINDS = ("confirmation", "manager", "triage", "referral", "follow_up")
+KINDS = ("confirmation", "manager", "triage", "referral", "follow_up", "reply")
 _DELIVERIES = cast(Table, DeliveryRow.__table__)
 _INSERT_DELIVERY = insert(_DELIVERIES).returning(_DELIVERIES.c.id)  # compiled once
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
+from services.desk.web import body_limits
 from services.desk.web import install as install_desk
 from services.intake.app import create_app as create_intake
 from shared.settings import Settings, get_settings
@@ -12,7 +13,7 @@ from shared.settings import Settings, get_settings
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
-    app = create_intake(settings)
+    app = create_intake(settings, larger_bodies=body_limits(settings))
     app.title = "welcomedesk"
     install_desk(app, settings)
     return app

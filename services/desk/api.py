@@ -6,6 +6,8 @@ Every change takes the case's version (If-Match, or `version` in the body) and a
 
 from __future__ import annotations
 
+import base64
+import binascii
 from collections.abc import Callable
 from typing import Annotated, Any, Protocol
 
@@ -15,10 +17,11 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.orm import Session
 
 from services.desk import csrf
-from services.desk.cases import lifecycle
+from services.desk.cases import lifecycle, replies
 from services.desk.cases.detail import CaseDetail, read_case
 from services.desk.cases.errors import CaseError, InvalidInputError
 from services.desk.cases.listing import CasePage, Filters, View, list_cases
+from services.desk.cases.replies import Upload
 from services.desk.deps import CurrentStaff, Desk, DeskSession, session_of
 from services.desk.schemas import (
     CaseChange,
@@ -27,6 +30,7 @@ from services.desk.schemas import (
     ReassignBody,
     ReferralBody,
     ReferralCreated,
+    ReplyBody,
     StaffRead,
     VersionBody,
 )
@@ -294,6 +298,49 @@ def note(reference: Reference, body: NoteBody, staff: CurrentStaff, session: Des
         session,
         lambda: lifecycle.add_note(session, staff=staff, reference=reference, text=body.text),
         201,
+    )
+
+
+def _uploads(body: ReplyBody) -> list[Upload]:
+    uploads = []
+    for number, file in enumerate(body.attachments):
+        try:
+            data = base64.b64decode(file.content_base64, validate=True)
+        except binascii.Error as exc:
+            raise InvalidInputError(
+                f"attachments.{number}.content_base64: not base64", field="attachments"
+            ) from exc
+        uploads.append(Upload(file.filename, file.content_type, data))
+    return uploads
+
+
+@router.post(
+    "/cases/{reference}/replies",
+    status_code=202,
+    response_model=CaseChange,
+    responses=_CHANGE_ERRORS,
+)
+def reply(
+    reference: Reference,
+    body: ReplyBody,
+    staff: CurrentStaff,
+    session: DeskSession,
+    desk: Desk,
+    if_match: IfMatch = None,
+) -> Any:
+    """A mail to the enquirer, sent by the notifications service: 202, queued."""
+    return _change(
+        session,
+        lambda: replies.reply(
+            session,
+            staff=staff,
+            reference=reference,
+            version=_version(if_match, body.version),
+            text=body.text,
+            uploads=_uploads(body),
+            limits=desk.file_limits,
+        ),
+        202,
     )
 
 

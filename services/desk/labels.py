@@ -50,6 +50,8 @@ ACTION: Final = {
     "closed": N_("closed"),
     "reopened": N_("reopened"),
     "reopened_by_mail": N_("the enquirer wrote again: open again"),
+    "replied": N_("answered the enquirer"),
+    "corrected": N_("corrected what was understood"),
 }
 THREAD_KIND: Final = {
     "enquiry": N_("enquiry"),
@@ -88,4 +90,6 @@ DONE: Final = {
     "note_added": N_("Your note is on the case."),
     "closed": N_("The case is closed."),
     "reopened": N_("The case is open again."),
+    "replied": N_("Your reply is on its way; the case now waits for the enquirer."),
+    "corrected": N_("The correction is saved."),
 }

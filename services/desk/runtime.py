@@ -11,6 +11,7 @@ from limits.strategies import MovingWindowRateLimiter
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from services.desk.cases.replies import FileLimits
 from services.desk.signin import SessionPolicy
 from shared.db.engine import make_engine, session_factory
 from shared.settings import Settings
@@ -40,6 +41,15 @@ class DeskRuntime:
                 idle=dt.timedelta(minutes=settings.staff_idle_minutes),
                 max_age=dt.timedelta(hours=settings.staff_session_hours),
             ),
+        )
+
+    @property
+    def file_limits(self) -> FileLimits:
+        s = self.settings
+        return FileLimits(
+            per_file=s.mail_attachment_max_bytes,
+            per_reply=s.mail_attachments_max_bytes,
+            count=s.mail_attachments_max_count,
         )
 
     @property

@@ -37,6 +37,18 @@ class NoteBody(_Body):
     text: Annotated[str, StringConstraints(min_length=1, max_length=20_000)]
 
 
+class FileBody(_Body):
+    filename: Annotated[str, StringConstraints(min_length=1, max_length=255)]
+    content_type: Annotated[str, StringConstraints(max_length=127)] = "application/octet-stream"
+    content_base64: str
+
+
+class ReplyBody(_Body):
+    text: Annotated[str, StringConstraints(min_length=1, max_length=50_000)]
+    version: Version | None = None
+    attachments: Annotated[list[FileBody], Field(max_length=50)] = []
+
+
 class CloseBody(_Body):
     outcome: Outcome
     version: Version | None = None

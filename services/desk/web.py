@@ -24,6 +24,16 @@ async def _to_sign_in(_request: Request, exc: Exception) -> Response:
     return RedirectResponse(exc.target, status_code=303)
 
 
+REPLIES = r"/(api/v1/)?cases/[^/]+/replies"
+
+
+def body_limits(settings: Settings) -> dict[str, int]:
+    """A reply may carry files as large as those that come in by mail (in the API as
+    base64, a third larger), with room for its text."""
+    files = settings.mail_attachments_max_bytes
+    return {REPLIES: files * 4 // 3 + 256 * 1024}
+
+
 def install(app: FastAPI, settings: Settings) -> None:
     app.include_router(api.router)
     app.include_router(auth.router)

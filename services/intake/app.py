@@ -49,7 +49,11 @@ async def _database_away(_request: Request, exc: Exception) -> JSONResponse:
     )
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
+def create_app(
+    settings: Settings | None = None, *, larger_bodies: dict[str, int] | None = None
+) -> FastAPI:
+    """`larger_bodies`: paths (regular expressions) of other parts of the application
+    that take more than a form, with their limits."""
     settings = settings or get_settings()
 
     @asynccontextmanager
@@ -83,6 +87,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         BodyLimit,
         max_bytes=settings.max_body_bytes,
         paths={inbound.PATH: settings.inbound_max_bytes},
+        patterns=larger_bodies,
     )
     app.add_middleware(CorrelationId)
     return app

@@ -41,18 +41,31 @@ class CorrelationId:
 class BodyLimit:
     """Answers 413 to a body over the limit, declared or streamed, before any route runs.
 
-    `paths` gives some paths a limit of their own (raw mail is larger than a form)."""
+    `paths` gives some paths a limit of their own (raw mail is larger than a form);
+    `patterns` does the same for paths that match a regular expression."""
 
-    def __init__(self, app: ASGIApp, max_bytes: int, paths: dict[str, int] | None = None) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        max_bytes: int,
+        paths: dict[str, int] | None = None,
+        patterns: dict[str, int] | None = None,
+    ) -> None:
         self.app = app
         self.max_bytes = max_bytes
         self.paths = paths or {}
+        self.patterns = [(re.compile(p), limit) for p, limit in (patterns or {}).items()]
+
+    def limit_of(self, path: str) -> int:
+        if path in self.paths:
+            return self.paths[path]
+        return next((n for p, n in self.patterns if p.fullmatch(path)), self.max_bytes)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        limit = self.paths.get(scope.get("path", ""), self.max_bytes)
+        limit = self.limit_of(scope.get("path", ""))
         declared = dict(scope["headers"]).get(b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > limit:
             await self._too_large(send, limit)

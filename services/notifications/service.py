@@ -15,8 +15,10 @@ from services.notifications import compose, deliveries
 from services.notifications.cases import load_case
 from services.notifications.deliveries import Delivery
 from services.notifications.follow_up import FollowUpView, follow_up_notice
+from services.notifications.headers import domain_of
 from services.notifications.mailer import Mailer
 from services.notifications.mime import set_plain
+from services.notifications.reply import compose_reply, load_reply
 from shared.db.models import CaseMessageRow, DeliveryRow, SuppressedAddressRow, utcnow
 
 
@@ -24,6 +26,7 @@ from shared.db.models import CaseMessageRow, DeliveryRow, SuppressedAddressRow, 
 class MailPolicy:
     sender: compose.Sender
     base_url: str
+    reply_to: str = ""  # where the enquirer's answers go: the centre's intake address
     confirmations_per_window: int = 5
     confirmation_window: dt.timedelta = dt.timedelta(hours=1)
 
@@ -102,6 +105,16 @@ def build_message(
             policy.sender,
             to_name=delivery.recipient_name or "",
             to_address=delivery.recipient,
+            unique=unique,
+        )
+    if delivery.kind == "reply":
+        domain = domain_of(policy.sender.address)
+        view = load_reply(session, delivery_id=delivery.id, reference=case.reference, domain=domain)
+        return compose_reply(
+            case,
+            policy.sender,
+            reply_to=policy.reply_to or policy.sender.address,
+            view=view,
             unique=unique,
         )
     if delivery.kind == "triage":

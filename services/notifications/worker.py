@@ -51,6 +51,7 @@ class NotificationsRuntime:
         return MailPolicy(
             sender=Sender(address=s.mail_from, name=s.mail_from_name),
             base_url=s.base_url,
+            reply_to=(s.intake_addresses or [s.mail_from])[0],
             confirmations_per_window=limit.amount,
             confirmation_window=dt.timedelta(seconds=limit.get_expiry()),
         )

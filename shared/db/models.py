@@ -130,6 +130,9 @@ class EnquiryRow(Base):
     outcome: Mapped[str | None] = mapped_column(String(16))  # advised, referred, ...
     # The history entry of a reassignment the routing service has still to carry out.
     routing_request: Mapped[int | None] = mapped_column(Integer)
+    # A person corrected what was understood (language, requester type, topics): when, who.
+    corrected_at: Mapped[dt.datetime | None]
+    corrected_by: Mapped[str | None] = mapped_column(String(254))
 
 
 class OutboxRow(Base):
@@ -224,12 +227,14 @@ class InboundMailRow(Base):
 
 
 class AttachmentRow(Base):
-    """A file that came with a mail; `data` is None when a limit dropped it, and says why."""
+    """A file that came with a mail, or that a manager sent with a reply; `data` is None
+    when a limit dropped it, and says why."""
 
     __tablename__ = "attachments"
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
     enquiry_id: Mapped[int] = mapped_column(ForeignKey("enquiries.id"), index=True)
-    inbound_mail_id: Mapped[int] = mapped_column(ForeignKey("inbound_mails.id"), index=True)
+    inbound_mail_id: Mapped[int | None] = mapped_column(ForeignKey("inbound_mails.id"), index=True)
+    case_message_id: Mapped[int | None] = mapped_column(ForeignKey("case_messages.id"))
     filename: Mapped[str] = mapped_column(String(255))
     content_type: Mapped[str] = mapped_column(String(127))
     size: Mapped[int] = mapped_column(Integer)
@@ -255,6 +260,8 @@ class CaseMessageRow(Base):
     notice_delivery_id: Mapped[int | None] = mapped_column(ForeignKey("deliveries.id"))
     # Written by staff (a note or a reply): who.
     author_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    # A reply to the enquirer: the mail that carries it (its status shows on the thread).
+    delivery_id: Mapped[int | None] = mapped_column(ForeignKey("deliveries.id"))
 
 
 class SuppressedAddressRow(Base):
@@ -333,3 +340,13 @@ class CaseHistoryRow(Base):
     action: Mapped[str] = mapped_column(String(32))
     details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     text: Mapped[str | None] = mapped_column(Text)
+
+
+class ReplyTemplateRow(Base):
+    """A reply text the desk offers, per language: {"de": {"title": ..., "text": ...}}."""
+
+    __tablename__ = "reply_templates"
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    variants: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    updated_by: Mapped[str | None] = mapped_column(String(254))

@@ -4,6 +4,7 @@ closed case back to its manager."""
 
 from __future__ import annotations
 
+import base64
 import uuid
 from collections.abc import Iterator
 from typing import Any
@@ -137,4 +138,103 @@ def test_the_enquirers_mail_reopens_a_closed_case_and_tells_the_manager(stack: S
         )
 
     wait_until(noticed, timeout=30, what="the follow-up notice")
+    client.close()
+
+
+def test_a_reply_threads_and_the_answer_comes_back_into_the_case(stack: Stack) -> None:
+    sender = f"asker.{uuid.uuid4().hex[:8]}@example.net"
+    answer = stack.system.post(enquiry(sender, subject="Anerkennung als Ingenieurin"))
+    reference = str(answer.json()["reference"])
+    case = _routed(stack, reference)
+
+    def confirmed() -> Any:
+        found = [r for r in stack.smtp.with_reference(reference) if sender in r.rcpt_tos]
+        return found[0] if found else None
+
+    confirmation = wait_until(confirmed, timeout=30, what="the confirmation")
+    client = _token(stack, case.manager_id)
+    file = base64.b64encode(b"%PDF-1.4 checklist").decode()
+    replied = client.post(
+        f"/cases/{reference}/replies",
+        json={
+            "text": "Guten Tag,\nbitte senden Sie uns Ihre Zeugnisse.\nViele Grüße",
+            "version": case.version,
+            "attachments": [
+                {
+                    "filename": "Checkliste.pdf",
+                    "content_type": "application/pdf",
+                    "content_base64": file,
+                }
+            ],
+        },
+    )
+    assert replied.status_code == 202, replied.text
+    assert replied.json()["status"] == "waiting"
+
+    def sent() -> Any:
+        found = [
+            r
+            for r in stack.smtp.with_reference(reference)
+            if ".reply." in str(r.message["Message-ID"])
+        ]
+        return found[0] if found else None
+
+    mail = wait_until(sent, timeout=30, what="the reply at the SMTP server")
+    message = mail.message
+    assert mail.rcpt_tos == (sender,)
+    assert str(message["To"]).endswith(f"<{sender}>") and message["Cc"] is None
+    assert str(message["Reply-To"]).endswith(f"<{mails.OUR_ADDRESS}>")
+    with Session(stack.db) as session:
+        manager = session.get(ManagerRow, case.manager_id)
+        assert manager is not None
+    assert str(message["From"]).startswith(manager.name)
+    assert str(message["From"]).endswith(f"<{mails.OUR_ADDRESS}>")
+    assert str(message["Subject"]) == f"[{reference}] Anerkennung als Ingenieurin"
+    ours = str(confirmation.message["Message-ID"])
+    assert str(message["In-Reply-To"]) == ours
+    assert ours in str(message["References"])
+    body = message.get_body(("plain",))
+    assert body is not None and "bitte senden Sie uns Ihre Zeugnisse" in body.get_content()
+    assert message.get_body(("html",)) is not None
+    files = [p.get_filename() for p in message.iter_attachments()]
+    assert files == ["Checkliste.pdf"]
+    # The enquirer answers the reply; the subject lost the reference on the way.
+    back = mails.follow_up(
+        sender,
+        reference,
+        text="Die Zeugnisse kommen morgen.",
+        in_reply_to=str(message["Message-ID"]),
+    )
+    back = back.replace(f"[{reference}] ".encode(), b"")
+    posted = httpx.post(
+        f"{stack.system.base_url}/api/v1/inbound/mime",
+        content=back,
+        headers={"Authorization": f"Bearer {INBOUND}", "Content-Type": "message/rfc822"},
+        timeout=30,
+    )
+    assert posted.status_code == 200 and posted.json()["reference"] == reference, posted.text
+    read = client.get(f"/cases/{reference}").json()
+    assert read["status"] == "accepted"
+    kinds = [(item["direction"], item["kind"]) for item in read["thread"]]
+    assert ("out", "reply") in kinds and kinds[-1] == ("in", "follow_up")
+    reply_item = next(i for i in read["thread"] if i["kind"] == "reply")
+    assert reply_item["delivery_status"] == "sent"
+    assert [a["filename"] for a in reply_item["attachments"]] == ["Checkliste.pdf"]
+    client.close()
+
+
+def test_a_reply_needs_text_and_an_open_case(stack: Stack) -> None:
+    reference = _post(stack)
+    case = _routed(stack, reference)
+    client = _token(stack, case.manager_id)
+    empty = client.post(f"/cases/{reference}/replies", json={"text": "", "version": case.version})
+    assert empty.status_code == 422
+    closed = client.post(
+        f"/cases/{reference}/close", json={"outcome": "advised", "version": case.version}
+    )
+    assert closed.status_code == 200
+    late = client.post(
+        f"/cases/{reference}/replies", json={"text": "Hallo", "version": case.version + 1}
+    )
+    assert late.status_code == 409 and "closed" in late.json()["detail"]
     client.close()

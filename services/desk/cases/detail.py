@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from services.desk.cases.access import find_case, is_owner
 from services.desk.cases.names import Names, read_names
+from services.desk.cases.replies import bounced
 from services.desk.staff import Staff
 from shared.db.models import (
     AttachmentRow,
@@ -131,6 +132,7 @@ class CaseDetail:
     can_change: bool  # the case's manager or an administrator
     partners: list[dict[str, str]]  # whom it could be referred to: suggested ones first
     managers: list[dict[str, str]]  # whom it could be reassigned to
+    email_bounced: bool  # mail to the enquirer bounced hard: a reply may not arrive
 
 
 def read_case(session: Session, *, staff: Staff, reference: str) -> CaseDetail:
@@ -174,6 +176,7 @@ def read_case(session: Session, *, staff: Staff, reference: str) -> CaseDetail:
         can_change=is_owner(staff, case),
         partners=_partners(session, case),
         managers=_managers(session, case),
+        email_bounced=bounced(session, case.email),
     )
 
 
@@ -199,11 +202,15 @@ def _thread(session: Session, case: EnquiryRow) -> list[ThreadItem]:
             .order_by(CaseMessageRow.received_at, CaseMessageRow.id)
         )
     )
-    files: dict[int, list[Attachment]] = {}
+    # A received mail's files belong to its message; a reply's files to the reply.
+    files: dict[tuple[str, int | None], list[Attachment]] = {}
     for row in session.scalars(
         select(AttachmentRow).where(AttachmentRow.enquiry_id == case.id).order_by(AttachmentRow.id)
     ):
-        files.setdefault(row.inbound_mail_id, []).append(
+        key = (
+            ("reply", row.case_message_id) if row.case_message_id else ("mail", row.inbound_mail_id)
+        )
+        files.setdefault(key, []).append(
             Attachment(row.id, row.filename, row.content_type, row.size, row.dropped)
         )
     statuses = dict(
@@ -226,10 +233,10 @@ def _thread(session: Session, case: EnquiryRow) -> list[ThreadItem]:
                 sender=m.sender,
                 subject=m.subject,
                 text=m.text,
-                attachments=files.get(m.inbound_mail_id, []) if m.inbound_mail_id else [],
-                delivery_status=statuses.get(m.notice_delivery_id)
-                if m.direction == "out" and m.notice_delivery_id
-                else None,
+                attachments=files.get(("mail", m.inbound_mail_id), [])
+                if m.inbound_mail_id
+                else files.get(("reply", m.id), []),
+                delivery_status=statuses.get(m.delivery_id) if m.delivery_id else None,
             )
         )
     return items

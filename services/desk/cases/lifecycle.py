@@ -51,14 +51,14 @@ class Changed:
     outbox_ids: tuple[int, ...] = ()
 
 
-def _checked(case: EnquiryRow, version: int | None) -> None:
+def checked(case: EnquiryRow, version: int | None) -> None:
     if version is None:
         raise VersionRequiredError()
     if version != case.version:
         raise StaleVersionError(str(case.reference), version, case.version)
 
 
-def _owned(staff: Staff, case: EnquiryRow, doing: str) -> None:
+def owned(staff: Staff, case: EnquiryRow, doing: str) -> None:
     if not is_owner(staff, case):
         if case.status == "triage":
             raise ForbiddenError(
@@ -67,7 +67,7 @@ def _owned(staff: Staff, case: EnquiryRow, doing: str) -> None:
         raise ForbiddenError(f"only the case's manager or an administrator may {doing} it")
 
 
-def _history(
+def history(
     session: Session,
     case: EnquiryRow,
     staff: Staff,
@@ -86,7 +86,7 @@ def _history(
     )
 
 
-def _clean_text(value: str | None, field: str, limit: int, *, required: bool) -> str | None:
+def clean_text(value: str | None, field: str, limit: int, *, required: bool) -> str | None:
     text = (value or "").strip()
     if not text:
         if required:
@@ -101,8 +101,8 @@ def _clean_text(value: str | None, field: str, limit: int, *, required: bool) ->
 
 def accept(session: Session, *, staff: Staff, reference: str, version: int | None) -> Changed:
     case = find_case(session, staff, reference, lock=True)
-    _checked(case, version)
-    _owned(staff, case, "accept")
+    checked(case, version)
+    owned(staff, case, "accept")
     if case.status != "assigned":
         raise ActionRefusedError(
             f"{case.reference} is {case.status}: only a case assigned and not yet accepted "
@@ -111,14 +111,14 @@ def accept(session: Session, *, staff: Staff, reference: str, version: int | Non
     case.status = "accepted"
     case.accepted_at = utcnow()
     case.version += 1
-    _history(session, case, staff, "accepted")
+    history(session, case, staff, "accepted")
     return Changed(case, "accepted")
 
 
 def take(session: Session, *, staff: Staff, reference: str, version: int | None) -> Changed:
     """A manager takes a case from their site's triage queue: it is theirs, accepted."""
     case = find_case(session, staff, reference, lock=True)
-    _checked(case, version)
+    checked(case, version)
     if case.status != "triage":
         raise ActionRefusedError(f"{case.reference} is not in triage (it is {case.status})")
     if staff.manager_id is None:
@@ -131,7 +131,7 @@ def take(session: Session, *, staff: Staff, reference: str, version: int | None)
     case.assigned_at = now
     case.accepted_at = now
     case.version += 1
-    _history(session, case, staff, "taken", to=staff.manager_id)
+    history(session, case, staff, "taken", to=staff.manager_id)
     return Changed(case, "taken")
 
 
@@ -170,22 +170,22 @@ def reassign(
     """To a named manager at once, or (None) to the next one the routing policy picks,
     never back to the same one: the routing service decides that and mails the new manager."""
     case = find_case(session, staff, reference, lock=True)
-    _checked(case, version)
+    checked(case, version)
     if case.status == "triage" and not staff.is_admin:
         raise ForbiddenError(
             f"{case.reference} waits in triage: take it, or ask an administrator to assign it"
         )
-    _owned(staff, case, "reassign")
+    owned(staff, case, "reassign")
     if case.status not in CHANGEABLE:
         raise ActionRefusedError(f"{case.reference} is {case.status}: reopen it first")
-    why = _clean_text(reason, "reason", MAX_REASON, required=False)
+    why = clean_text(reason, "reason", MAX_REASON, required=False)
     previous = case.manager_id
     if manager_id is None:
         case.status = "received"
         case.manager_id = None
         case.accepted_at = None
         case.version += 1
-        request_id = _history(
+        request_id = history(
             session, case, staff, "reassign_requested", text=why, **{"from": previous}
         )
         case.routing_request = request_id
@@ -212,7 +212,7 @@ def reassign(
     case.assigned_at = now
     case.accepted_at = None
     case.version += 1
-    _history(session, case, staff, "reassigned", text=why, to=manager.id, **{"from": previous})
+    history(session, case, staff, "reassigned", text=why, to=manager.id, **{"from": previous})
     _, event_id = request_mail(
         session, enquiry=case, kind="manager", recipient=manager.email, recipient_name=manager.name
     )
@@ -233,7 +233,7 @@ def refer(
     if not is_owner(staff, case):
         raise CaseNotFoundError(f"no case {case.reference}")
     if version is not None:
-        _checked(case, version)
+        checked(case, version)
     partner = session.get(PartnerRow, partner_id) if len(partner_id) <= 64 else None
     if partner is None:
         raise InvalidInputError(f"partner_id: no partner {partner_id!r}", field="partner_id")
@@ -255,7 +255,7 @@ def refer(
             enquiry_id=case.id, partner_id=partner.id, requested_by=staff.manager_id or staff.actor
         )
     )
-    _history(session, case, staff, "referred", partner=partner.id)
+    history(session, case, staff, "referred", partner=partner.id)
     _, event_id = request_mail(
         session,
         enquiry=case,
@@ -270,7 +270,7 @@ def refer(
 def add_note(session: Session, *, staff: Staff, reference: str, text: str | None) -> Changed:
     """An internal note on the thread: never mailed to anyone."""
     case = find_case(session, staff, reference)
-    body = _clean_text(text, "text", MAX_NOTE, required=True)
+    body = clean_text(text, "text", MAX_NOTE, required=True)
     session.add(
         CaseMessageRow(
             enquiry_id=case.id,
@@ -282,7 +282,7 @@ def add_note(session: Session, *, staff: Staff, reference: str, text: str | None
             author_id=staff.id,
         )
     )
-    _history(session, case, staff, "note_added")
+    history(session, case, staff, "note_added")
     return Changed(case, "note_added")
 
 
@@ -290,13 +290,13 @@ def close(
     session: Session, *, staff: Staff, reference: str, version: int | None, outcome: str | None
 ) -> Changed:
     case = find_case(session, staff, reference, lock=True)
-    _checked(case, version)
+    checked(case, version)
     if outcome not in OUTCOMES:
         raise InvalidInputError(
             f"outcome: {outcome!r} is not an outcome (one of {', '.join(OUTCOMES)})",
             field="outcome",
         )
-    _owned(staff, case, "close")
+    owned(staff, case, "close")
     if case.status not in CHANGEABLE:
         raise ActionRefusedError(f"{case.reference} is {case.status} already")
     before = case.status
@@ -304,19 +304,19 @@ def close(
     case.outcome = outcome
     case.closed_at = utcnow()
     case.version += 1
-    _history(session, case, staff, "closed", outcome=outcome, **{"from": before})
+    history(session, case, staff, "closed", outcome=outcome, **{"from": before})
     return Changed(case, "closed")
 
 
 def reopen(session: Session, *, staff: Staff, reference: str, version: int | None) -> Changed:
     case = find_case(session, staff, reference, lock=True)
-    _checked(case, version)
-    _owned(staff, case, "reopen")
+    checked(case, version)
+    owned(staff, case, "reopen")
     if case.status != "closed":
         raise ActionRefusedError(f"{case.reference} is {case.status}, not closed")
     case.status = "accepted" if case.manager_id else "triage"
     case.closed_at = None
     case.outcome = None
     case.version += 1
-    _history(session, case, staff, "reopened", to=case.status)
+    history(session, case, staff, "reopened", to=case.status)
     return Changed(case, "reopened")

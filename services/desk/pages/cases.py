@@ -15,12 +15,13 @@ from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from services.desk import csrf, labels
-from services.desk.cases import lifecycle
+from services.desk.cases import lifecycle, replies
 from services.desk.cases.detail import read_case
 from services.desk.cases.errors import CaseError, CaseNotFoundError
 from services.desk.cases.listing import VIEWS, Filters, View, list_cases
 from services.desk.deps import Desk, DeskSession, PageStaff, PageUser
-from services.desk.pages.forms import read_form, to_int
+from services.desk.pages.forms import read_form, read_form_with_files, to_int
+from services.desk.runtime import DeskRuntime
 from services.desk.staff import Staff
 from services.desk.views import page
 from shared.vocabulary import CASE_STATUSES, CHANNELS, OUTCOMES, REGION_LANGUAGES, TOPICS
@@ -163,6 +164,29 @@ def _run(
         return action(session, staff, reference, form)
 
 
+@router.post("/cases/{reference}/replies")
+async def case_reply(
+    reference: str, request: Request, user: PageStaff, desk: Desk, session: DeskSession
+) -> Response:
+    """The reply form: text, the case's version and files, as multipart/form-data."""
+    limits = desk.file_limits
+    form, files = await read_form_with_files(request, max_files=limits.count)
+    uploads = [replies.Upload(name, kind, data) for name, kind, data in files]
+
+    def run(s: Session, staff: Staff, ref: str, f: dict[str, str]) -> lifecycle.Changed:
+        return replies.reply(
+            s,
+            staff=staff,
+            reference=ref,
+            version=to_int(f.get("version")),
+            text=f.get("text"),
+            uploads=uploads,
+            limits=limits,
+        )
+
+    return await _act(request, user, desk, session, reference, "replies", form, run)
+
+
 @router.post("/cases/{reference}/{action}")
 async def case_action(
     reference: str,
@@ -173,6 +197,24 @@ async def case_action(
     session: DeskSession,
 ) -> Response:
     form = await read_form(request)
+    run = ACTIONS.get(action)
+    if run is None:
+        return _case_page(request, user, session, reference, status=404)
+    return await _act(request, user, desk, session, reference, action, form, run)
+
+
+async def _act(
+    request: Request,
+    user: PageUser,
+    desk: DeskRuntime,
+    session: Session,
+    reference: str,
+    action: str,
+    form: dict[str, str],
+    run: Action,
+) -> Response:
+    """Checks the form's token, runs the action in one transaction, and shows the case
+    with what was done, or with why not."""
     try:
         csrf.check(desk.settings.secret_key, user.signed.session_id, form.get(csrf.FIELD))
     except csrf.CsrfError:
@@ -185,9 +227,6 @@ async def case_action(
             csrf_token=user.csrf_token,
             message="token",
         )
-    run = ACTIONS.get(action)
-    if run is None:
-        return _case_page(request, user, session, reference, status=404)
     session.commit()  # end the transaction the sign-in check opened
     try:
         changed = await run_in_threadpool(_run, session, run, user.staff, reference, form)

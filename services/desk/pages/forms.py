@@ -37,3 +37,24 @@ def to_int(value: str | None) -> int | None:
     if value is None or not value.strip().isdigit() or len(value) > 12:
         return None
     return int(value)
+
+
+async def read_form_with_files(
+    request: Request, *, max_files: int
+) -> tuple[dict[str, str], list[tuple[str, str, bytes]]]:
+    """The form's text fields and its files (name, type, bytes); empty file inputs are
+    skipped. The body's size was bounded before this runs."""
+    try:
+        async with request.form(max_files=max_files + 1, max_fields=MAX_FIELDS) as form:
+            fields: dict[str, str] = {}
+            files: list[tuple[str, str, bytes]] = []
+            for key, value in form.multi_items():
+                if isinstance(value, str):
+                    fields[key] = value
+                elif isinstance(value, UploadFile) and value.filename:
+                    data = await value.read()
+                    if data:
+                        files.append((value.filename, value.content_type or "", data))
+            return fields, files
+    except (StarletteHTTPException, MultiPartException, UnicodeDecodeError):
+        return {}, []
