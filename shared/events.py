@@ -19,7 +19,9 @@ SEND_MAIL: Final = "notifications.send_mail"
 RELAY_OUTBOX: Final = "outbox.relay"
 POLL_MAILBOXES: Final = "intake.poll_mailboxes"  # beat's, when e-mail intake is configured
 REASSIGN_CASE: Final = "routing.reassign_case"
+REFRESH_SUGGESTIONS: Final = "routing.refresh_suggestions"
 QUEUES: Final = {
+    REFRESH_SUGGESTIONS: "routing",
     ROUTE_ENQUIRY: "routing",
     REASSIGN_CASE: "routing",
     NOTIFY_ROUTED: "notifications",
@@ -71,3 +73,12 @@ class ReassignmentRequested(Event):
     enquiry_id: int
     request_id: int
     previous_manager: str | None
+
+
+@dataclass(frozen=True)
+class UnderstandingCorrected(Event):
+    """Staff corrected what was understood of a case: the partners suggested for it are
+    chosen again from the corrected values (nobody is referred by this)."""
+
+    task: ClassVar[str] = REFRESH_SUGGESTIONS
+    enquiry_id: int

@@ -72,6 +72,17 @@ def _parser() -> argparse.ArgumentParser:
     revoke = token_actions.add_parser("revoke", help="a token stops working at once")
     revoke.add_argument("token_id", type=int)
 
+    understanding = commands.add_parser("understanding", help="what the engine understood")
+    understanding_actions = understanding.add_subparsers(dest="action", required=True)
+    corrected = understanding_actions.add_parser(
+        "corrections",
+        help="corrected cases as JSON lines of `route` input, the labels in `expect`",
+    )
+    corrected.add_argument("--since", type=_at, default=None, help="corrected since (ISO 8601)")
+    corrected.add_argument(
+        "--with-contacts", action="store_true", help="include name, e-mail and phone"
+    )
+
     staff = commands.add_parser("staff", help="staff accounts of the desk")
     staff_actions = staff.add_subparsers(dest="action", required=True)
     add = staff_actions.add_parser(
@@ -176,6 +187,10 @@ def _dispatch(args: argparse.Namespace) -> int:
         return staff_admin.token_list(settings, args.manager)
     if command == "token":
         return staff_admin.token_revoke(settings, args.token_id)
+    if command == "understanding":
+        from welcomedesk.understanding_cmd import corrections  # lazily: see the note above
+
+        return corrections(settings, since=args.since, with_contacts=args.with_contacts)
     if command == "staff" and args.action == "add":
         password = sys.stdin.readline().rstrip("\r\n") if args.password_stdin else None
         return staff_admin.staff_add(

@@ -17,7 +17,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.orm import Session
 
 from services.desk import csrf
-from services.desk.cases import lifecycle, replies
+from services.desk.cases import corrections, lifecycle, replies
 from services.desk.cases.detail import CaseDetail, read_case
 from services.desk.cases.errors import CaseError, InvalidInputError
 from services.desk.cases.listing import CasePage, Filters, View, list_cases
@@ -26,6 +26,7 @@ from services.desk.deps import CurrentStaff, Desk, DeskSession, session_of
 from services.desk.schemas import (
     CaseChange,
     CloseBody,
+    CorrectionBody,
     NoteBody,
     ReassignBody,
     ReferralBody,
@@ -341,6 +342,31 @@ def reply(
             limits=desk.file_limits,
         ),
         202,
+    )
+
+
+@router.patch(
+    "/cases/{reference}/understanding", response_model=CaseChange, responses=_CHANGE_ERRORS
+)
+def correct_understanding(
+    reference: Reference,
+    body: CorrectionBody,
+    staff: CurrentStaff,
+    session: DeskSession,
+    if_match: IfMatch = None,
+) -> Any:
+    """Corrects language, requester type or topics (the first topic is the primary)."""
+    return _change(
+        session,
+        lambda: corrections.correct(
+            session,
+            staff=staff,
+            reference=reference,
+            version=_version(if_match, body.version),
+            language=body.language,
+            requester_type=body.requester_type,
+            topics=body.topics,
+        ),
     )
 
 

@@ -49,6 +49,16 @@ class ReplyBody(_Body):
     attachments: Annotated[list[FileBody], Field(max_length=50)] = []
 
 
+class CorrectionBody(_Body):
+    language: Annotated[str, StringConstraints(min_length=2, max_length=8)] | None = None
+    requester_type: Annotated[str, StringConstraints(max_length=16)] | None = None
+    topics: (
+        Annotated[list[Annotated[str, StringConstraints(max_length=32)]], Field(max_length=9)]
+        | None
+    ) = None
+    version: Version | None = None
+
+
 class CloseBody(_Body):
     outcome: Outcome
     version: Version | None = None

@@ -8,9 +8,9 @@ import structlog
 from celery import Celery
 from sqlalchemy.exc import OperationalError
 
-from services.routing import reassign, service
+from services.routing import reassign, service, suggestions
 from shared.db.engine import session_scope
-from shared.events import REASSIGN_CASE, ROUTE_ENQUIRY
+from shared.events import REASSIGN_CASE, REFRESH_SUGGESTIONS, ROUTE_ENQUIRY
 from shared.messaging.outbox import publish_committed
 from shared.metrics import ENQUIRIES_ROUTED
 
@@ -74,3 +74,12 @@ def register(app: Celery, runtime: RoutingRuntime) -> None:
             manager_id=done.manager_id,
         )
         return done.outcome
+
+    @app.task(name=REFRESH_SUGGESTIONS, **RETRIED)
+    def refresh_suggestions(enquiry_id: int, correlation_id: str = "") -> int:
+        with session_scope(runtime.sessions) as session:
+            chosen = suggestions.refresh_suggestions(
+                session, enquiry_id=enquiry_id, engine=runtime.routing_engine(session)
+            )
+        log.info("suggestions_refreshed", enquiry_id=enquiry_id, partners=len(chosen))
+        return len(chosen)

@@ -133,6 +133,8 @@ class CaseDetail:
     partners: list[dict[str, str]]  # whom it could be referred to: suggested ones first
     managers: list[dict[str, str]]  # whom it could be reassigned to
     email_bounced: bool  # mail to the enquirer bounced hard: a reply may not arrive
+    corrected_at: dt.datetime | None
+    corrected_by: str | None
 
 
 def read_case(session: Session, *, staff: Staff, reference: str) -> CaseDetail:
@@ -177,6 +179,8 @@ def read_case(session: Session, *, staff: Staff, reference: str) -> CaseDetail:
         partners=_partners(session, case),
         managers=_managers(session, case),
         email_bounced=bounced(session, case.email),
+        corrected_at=case.corrected_at,
+        corrected_by=case.corrected_by,
     )
 
 

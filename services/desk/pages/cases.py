@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from services.desk import csrf, labels
-from services.desk.cases import lifecycle, replies
+from services.desk.cases import corrections, lifecycle, replies
 from services.desk.cases.detail import read_case
 from services.desk.cases.errors import CaseError, CaseNotFoundError
 from services.desk.cases.listing import VIEWS, Filters, View, list_cases
@@ -110,6 +110,8 @@ def _case_page(
         csrf_token=user.csrf_token,
         case=case,
         outcomes=OUTCOMES,
+        topics=TOPICS,
+        languages=sorted({*REGION_LANGUAGES, *([case.language] if case.language else [])}),
         error=error,
         values=values or {},
         done=done if done in labels.DONE else None,
@@ -150,6 +152,15 @@ ACTIONS: dict[str, Action] = {
     ),
     "notes": lambda s, staff, ref, f: lifecycle.add_note(
         s, staff=staff, reference=ref, text=f.get("text")
+    ),
+    "understanding": lambda s, staff, ref, f: corrections.correct(
+        s,
+        staff=staff,
+        reference=ref,
+        version=to_int(f.get("version")),
+        language=f.get("language") or None,
+        requester_type=f.get("requester_type") or None,
+        topics=[t for t in (f.get("topic_1"), f.get("topic_2"), f.get("topic_3")) if t] or None,
     ),
     "close": lambda s, staff, ref, f: lifecycle.close(
         s, staff=staff, reference=ref, version=to_int(f.get("version")), outcome=f.get("outcome")
