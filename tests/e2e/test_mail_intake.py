@@ -24,6 +24,7 @@ from shared.db.models import (
 )
 from tests.conftest import require
 from tests.support import mails
+from tests.support.desk import token_client
 from tests.support.imap import DOVECOT, ImapServer, imap_server
 from tests.support.stack import (
     ALL_PROCESSES,
@@ -285,3 +286,39 @@ def test_restarting_the_poller_mid_way_loses_nothing_and_duplicates_nothing(
 
 def _ids(batch: list[bytes]) -> list[bytes]:
     return [str(identify(raw).message_id).encode() for raw in batch]
+
+
+def test_the_answer_to_a_reply_comes_back_by_imap_into_the_case(
+    stack: Stack, imap: ImapServer
+) -> None:
+    """A manager answers from the desk; the enquirer's answer to that reply, its subject
+    without the reference, arrives in the mailbox and joins the case."""
+    dana = sender("dana")
+    first = mails.enquiry(dana)
+    imap.append(BS, first)
+    handled(stack.db, first)
+    (case,) = case_of(stack.db, dana)
+    assert case.reference is not None
+    reference = case.reference
+    sent(stack, reference, "manager")
+    made = stack.system.cli("token", "create", str(case_of(stack.db, dana)[0].manager_id))
+    assert made.returncode == 0, made.stderr
+    with token_client(stack.system.base_url, made.stdout.strip()) as client:
+        version = client.get(f"/cases/{reference}").json()["version"]
+        replied = client.post(
+            f"/cases/{reference}/replies", json={"text": "Gerne, rufen Sie an.", "version": version}
+        )
+        assert replied.status_code == 202, replied.text
+        (delivery,) = sent(stack, reference, "reply")
+        assert delivery.status == "sent"
+        (reply_id,) = [m for m in mail_to(stack, dana, reference) if ".reply." in m]
+        answer = mails.follow_up(
+            dana, reference, text="Danke, ich rufe morgen an.", in_reply_to=reply_id
+        )
+        answer = answer.replace(f"[{reference}] ".encode(), b"")
+        imap.append(BS, answer)
+        (row,) = handled(stack.db, answer)
+        assert (row.kind, row.outcome, row.reference) == ("follow_up", "joined", reference)
+        read = client.get(f"/cases/{reference}").json()
+    assert read["status"] == "accepted"
+    assert read["thread"][-1]["text"].startswith("Danke, ich rufe morgen an.")
