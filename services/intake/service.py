@@ -25,6 +25,7 @@ from shared.db.models import (
 )
 from shared.enquiry import EnquiryFields
 from shared.mail_requests import request_mail
+from shared.tokens import hash_token
 
 
 @dataclass(frozen=True)
@@ -187,7 +188,7 @@ class ReferralRefusedError(Exception):
 
 
 def manager_for_token(session: Session, token: str) -> ManagerRow | None:
-    digest = hashlib.sha256(token.encode()).hexdigest()
+    digest = hash_token(token)
     return session.scalar(select(ManagerRow).where(ManagerRow.api_token_hash == digest))
 
 
