@@ -6,7 +6,9 @@ from typing import Annotated
 
 import structlog
 from fastapi import APIRouter, Depends, Header, HTTPException, Request, Response
+from fastapi.exceptions import RequestValidationError
 from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, generate_latest
+from pydantic_core import PydanticCustomError
 from sqlalchemy import text
 
 from services.intake import service
@@ -17,6 +19,7 @@ from services.intake.schemas import (
     ReferralCreate,
     ReferralCreated,
     StatusRead,
+    check_site,
 )
 from shared.metrics import ENQUIRIES_RECEIVED
 
@@ -43,19 +46,25 @@ def create_enquiry(
     correlation_id: CorrelationIdDep,
     idempotency_key: Annotated[str | None, Header(max_length=200)] = None,
 ) -> EnquiryAccepted:
+    if data.preferred_site is not None:
+        try:
+            check_site(data.preferred_site, runtime.sites.codes(wanted=data.preferred_site))
+        except PydanticCustomError as exc:
+            loc = ("body", "preferred_site")
+            raise RequestValidationError([{"loc": loc, "msg": str(exc), "type": exc.type}]) from exc
     try:
         received = service.receive_enquiry(
             runtime.engine,
             data=data,
-            channel=data.channel or "api",
+            channel="api",
             correlation_id=correlation_id,
             idempotency_key=idempotency_key,
         )
     except service.IdempotencyConflictError as exc:
         raise HTTPException(409, "Idempotency-Key was used before with a different body") from exc
     if not received.repeated:
-        ENQUIRIES_RECEIVED.labels(channel=data.channel or "api").inc()
-        log.info("enquiry_received", reference=received.reference, channel=data.channel or "api")
+        ENQUIRIES_RECEIVED.labels(channel="api").inc()
+        log.info("enquiry_received", reference=received.reference, channel="api")
     return EnquiryAccepted(
         reference=received.reference,
         status_url=status_url(request, received.status_token),

@@ -16,7 +16,7 @@ from sqlalchemy.exc import OperationalError
 
 from services.intake import api, form
 from services.intake.inbound import views as inbound
-from services.intake.middleware import BodyLimit, CorrelationId
+from services.intake.middleware import BodyLimit, CorrelationId, RefuseNul
 from services.intake.runtime import Runtime
 from shared.metrics import DatabaseTotals
 from shared.settings import Settings, get_settings
@@ -84,5 +84,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         max_bytes=settings.max_body_bytes,
         paths={inbound.PATH: settings.inbound_max_bytes},
     )
+    app.add_middleware(RefuseNul)
     app.add_middleware(CorrelationId)
     return app

@@ -145,7 +145,11 @@ async def submit_form(
     if form.get(HONEYPOT):
         log.info("form_honeypot_filled")
         return RedirectResponse(f"/thanks?lang={choice.language}", status_code=303)
-    submission = read_fields(form)
+    site = form.get("preferred_site")
+    sites = await run_in_threadpool(
+        runtime.sites.codes, wanted=site if isinstance(site, str) else None
+    )
+    submission = read_fields(form, sites=sites)
     if wait is not None:
         page = _form_page(request, choice, submission, status=429, problem="too_many")
         page.headers["Retry-After"] = wait

@@ -1,4 +1,5 @@
-"""ASGI middleware: a correlation id per request, and a limit on request bodies."""
+"""ASGI middleware: a correlation id per request, no NUL in what addresses a request, and a
+limit on request bodies."""
 
 from __future__ import annotations
 
@@ -36,6 +37,33 @@ class CorrelationId:
             await send(message)
 
         await self.app(scope, receive, send_with_id)
+
+
+class RefuseNul:
+    """Answers 400 to a NUL character in the path, the query or a header value.
+
+    PostgreSQL's text cannot hold one, and no person types it: refused here, once for
+    every route, path and query parameters, headers included, before any of them is
+    looked up in the database."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and _has_nul(scope):
+            await answer(send, 400, "the request's path, query or headers contain a NUL character")
+            return
+        await self.app(scope, receive, send)
+
+
+def _has_nul(scope: Scope) -> bool:
+    query = bytes(scope.get("query_string", b"")).lower()
+    return (
+        "\x00" in scope.get("path", "")
+        or b"%00" in query
+        or b"\x00" in query
+        or any(b"\x00" in value for _name, value in scope["headers"])
+    )
 
 
 class BodyLimit:
@@ -78,15 +106,20 @@ class BodyLimit:
         await self.app(scope, replay, send)
 
     async def _too_large(self, send: Send, limit: int) -> None:
-        body = json.dumps({"detail": f"request body larger than {limit} bytes"}).encode()
-        await send(
-            {
-                "type": "http.response.start",
-                "status": 413,
-                "headers": [
-                    (b"content-type", b"application/json"),
-                    (b"content-length", str(len(body)).encode()),
-                ],
-            }
-        )
-        await send({"type": "http.response.body", "body": body})
+        await answer(send, 413, f"request body larger than {limit} bytes")
+
+
+async def answer(send: Send, status: int, detail: str) -> None:
+    """A JSON error answer, as the routes give them, from a middleware."""
+    body = json.dumps({"detail": detail}).encode()
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(body)).encode()),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})

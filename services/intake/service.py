@@ -116,7 +116,7 @@ def add_enquiry(
 def write_enquiry(
     connection: Connection, *, data: EnquiryFields, channel: str, correlation_id: str
 ) -> Received:
-    values = data.model_dump(exclude={"channel"})
+    values = data.model_dump()
     values["email"] = values["email"].lower() if values.get("email") else None
     values["consent_processing"] = bool(values.get("consent_processing"))
     received_at = utcnow()
