@@ -22,6 +22,7 @@ from services.intake import csrf, form_errors, languages, service
 from services.intake.deps import CorrelationIdDep, DbSession, RuntimeDep, retry_after
 from services.intake.form_input import HONEYPOT, LANGUAGE, TOKEN, Submission, blank
 from services.intake.form_input import read_submission as read_fields
+from services.intake.middleware import BodyTooLargeError
 from shared.metrics import ENQUIRIES_RECEIVED
 
 router = APIRouter(include_in_schema=False)
@@ -119,6 +120,8 @@ async def _read_form(request: Request) -> FormData | None:
     try:
         async with request.form(max_files=5, max_fields=100) as form:
             return form
+    except BodyTooLargeError:
+        raise  # 413, as for any body over the limit
     except (StarletteHTTPException, MultiPartException):  # Starlette's answer would be JSON
         return None
 

@@ -8,6 +8,7 @@ import re
 import uuid
 
 import structlog
+from fastapi import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
@@ -66,10 +67,20 @@ def _has_nul(scope: Scope) -> bool:
     )
 
 
-class BodyLimit:
-    """Answers 413 to a body over the limit, declared or streamed, before any route runs.
+class BodyTooLargeError(HTTPException):
+    """Raised while a body is read, when it grows past its limit; answered with 413."""
 
-    `paths` gives some paths a limit of their own (raw mail is larger than a form)."""
+    def __init__(self, limit: int) -> None:
+        super().__init__(413, f"request body larger than {limit} bytes")
+
+
+class BodyLimit:
+    """Answers 413 to a body over the limit, declared or streamed.
+
+    The body is counted as the route reads it, never held here: a route that refuses a
+    request on its headers alone (a missing token) answers without reading a byte of a
+    large body. `paths` gives some paths a limit of their own (raw mail is larger than
+    a form)."""
 
     def __init__(self, app: ASGIApp, max_bytes: int, paths: dict[str, int] | None = None) -> None:
         self.app = app
@@ -83,30 +94,31 @@ class BodyLimit:
         limit = self.paths.get(scope.get("path", ""), self.max_bytes)
         declared = dict(scope["headers"]).get(b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > limit:
-            await self._too_large(send, limit)
+            await answer(send, 413, BodyTooLargeError(limit).detail)
             return
-        chunks: list[Message] = []
         size = 0
-        more = True
-        while more:
+        started = False
+
+        async def counted() -> Message:
+            nonlocal size
             message = await receive()
-            if message["type"] != "http.request":
-                chunks.append(message)
-                break
-            size += len(message.get("body", b""))
-            if size > limit:
-                await self._too_large(send, limit)
-                return
-            chunks.append(message)
-            more = message.get("more_body", False)
+            if message["type"] == "http.request":
+                size += len(message.get("body", b""))
+                if size > limit:
+                    raise BodyTooLargeError(limit)
+            return message
 
-        async def replay() -> Message:
-            return chunks.pop(0) if chunks else await receive()
+        async def watched(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
 
-        await self.app(scope, replay, send)
-
-    async def _too_large(self, send: Send, limit: int) -> None:
-        await answer(send, 413, f"request body larger than {limit} bytes")
+        try:
+            await self.app(scope, counted, watched)
+        except BodyTooLargeError as exc:
+            if started:
+                raise
+            await answer(send, 413, exc.detail)
 
 
 async def answer(send: Send, status: int, detail: str) -> None:
