@@ -83,6 +83,10 @@ class Settings(MailSettings):
     max_body_bytes: int = 64 * 1024
     rate_limit: str = "30/minute"  # per client address
     rate_limit_storage: str = "memory://"  # redis://... when several intake replicas run
+    # Addresses (or networks) of the reverse proxies whose X-Forwarded-For and
+    # X-Forwarded-Proto are believed, comma-separated; none: the peer's address counts,
+    # and a client cannot pick the address its rate limit is counted under.
+    trusted_proxies: Annotated[list[str], NoDecode] = Field(default_factory=list)
     confirmation_limit: str = "5/hour"  # confirmations to one address
     # Mail delivery retries.
     smtp_timeout: float = 10.0
@@ -113,11 +117,11 @@ class Settings(MailSettings):
     inbound_max_bytes: int = 32 * 1024 * 1024
     inbound_max_attempts: int = 5  # then a mail that fails is a dead letter
 
-    @field_validator("imap_urls", mode="before")
+    @field_validator("imap_urls", "trusted_proxies", mode="before")
     @classmethod
-    def _split_urls(cls, value: object) -> object:
+    def _split_list(cls, value: object) -> object:
         if isinstance(value, str):
-            return [url for url in value.replace(" ", ",").split(",") if url]
+            return [item for item in value.replace(" ", ",").split(",") if item]
         return value
 
     @field_validator("inbound_token")

@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import time
+from typing import Any
 
 import uvicorn
 from sqlalchemy import select
@@ -36,9 +37,17 @@ def serve(settings: Settings, *, workers: int = 1) -> None:
         port=settings.port,
         workers=workers,
         log_config=None,
-        proxy_headers=True,
         access_log=False,
+        **proxy_options(settings),
     )
+
+
+def proxy_options(settings: Settings) -> dict[str, Any]:
+    """Forwarded headers are believed from the trusted proxies alone; without any, from
+    nobody (uvicorn would otherwise believe whatever comes from 127.0.0.1)."""
+    if not settings.trusted_proxies:
+        return {"proxy_headers": False, "forwarded_allow_ips": ""}
+    return {"proxy_headers": True, "forwarded_allow_ips": ",".join(settings.trusted_proxies)}
 
 
 def worker(settings: Settings, queue: str, *, concurrency: int, pool: str) -> None:

@@ -5,14 +5,20 @@ from __future__ import annotations
 from typing import Annotated
 
 import structlog
-from fastapi import APIRouter, Depends, Header, HTTPException, Request, Response
+from fastapi import APIRouter, Depends, Header, HTTPException, Path, Request, Response
 from fastapi.exceptions import RequestValidationError
 from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, generate_latest
 from pydantic_core import PydanticCustomError
 from sqlalchemy import text
 
 from services.intake import service
-from services.intake.deps import CorrelationIdDep, DbSession, RuntimeDep, rate_limited
+from services.intake.deps import (
+    CorrelationIdDep,
+    DbSession,
+    RuntimeDep,
+    lookup_limited,
+    rate_limited,
+)
 from services.intake.schemas import (
     EnquiryAccepted,
     EnquiryCreate,
@@ -72,8 +78,13 @@ def create_enquiry(
     )
 
 
-@router.get("/api/v1/status/{token}", response_model=StatusRead)
-def enquiry_status(token: str, session: DbSession) -> StatusRead:
+@router.get(
+    "/api/v1/status/{token}",
+    response_model=StatusRead,
+    dependencies=[Depends(lookup_limited)],
+    responses={404: {"description": "no enquiry with this status link"}},
+)
+def enquiry_status(token: Annotated[str, Path(max_length=64)], session: DbSession) -> StatusRead:
     found = service.read_status(session, token=token)
     if found is None:
         raise HTTPException(404, "no enquiry with this status link")

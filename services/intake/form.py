@@ -19,7 +19,13 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.formparsers import MultiPartException
 
 from services.intake import csrf, form_errors, languages, service
-from services.intake.deps import CorrelationIdDep, DbSession, RuntimeDep, retry_after
+from services.intake.deps import (
+    CorrelationIdDep,
+    DbSession,
+    RuntimeDep,
+    lookup_limited,
+    retry_after,
+)
 from services.intake.form_input import HONEYPOT, LANGUAGE, TOKEN, Submission, blank
 from services.intake.form_input import read_submission as read_fields
 from services.intake.middleware import BodyTooLargeError
@@ -190,7 +196,7 @@ def thank_you(request: Request) -> Response:
     return _page(_choice(request), "thanks.html.j2", reference=None)
 
 
-@router.get("/thanks/{token}", response_class=HTMLResponse)
+@router.get("/thanks/{token}", response_class=HTMLResponse, dependencies=[Depends(lookup_limited)])
 def thanks(token: str, request: Request, session: DbSession) -> Response:
     choice = _choice(request)
     found = service.read_status(session, token=token) if len(token) <= 64 else None

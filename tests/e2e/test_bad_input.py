@@ -400,6 +400,27 @@ def test_the_sixth_post_in_a_minute_gets_429_with_retry_after(limited: Stack) ->
     assert enquiry_count(limited.db) == before + 5
 
 
+def test_a_forwarded_address_does_not_escape_the_limit(limited: Stack) -> None:
+    """No proxy is trusted by default: X-Forwarded-For from anyone, 127.0.0.1 included, is
+    not the address the limit counts (after the test above, this address is spent)."""
+    before = enquiry_count(limited.db)
+    answers = [
+        limited.system.post(_valid(), **{"X-Forwarded-For": f"203.0.113.{n}"}).status_code
+        for n in range(1, 7)
+    ]
+    assert 429 in answers and answers.count(202) <= 5, answers
+    assert enquiry_count(limited.db) - before == answers.count(202)
+
+
+def test_status_lookups_are_limited_too(limited: Stack) -> None:
+    url = f"{limited.system.base_url}/api/v1/status/"
+    answers = [httpx.get(url + f"guess-{n}", timeout=10) for n in range(6)]
+    assert [a.status_code for a in answers] == [404] * 5 + [429], [a.text for a in answers]
+    assert answers[-1].headers.get("retry-after", "").isdigit()
+    thanks = httpx.get(f"{limited.system.base_url}/thanks/guess", timeout=10)
+    assert thanks.status_code == 429, thanks.text
+
+
 def test_the_status_link_shows_the_case_and_no_personal_data(stack: Stack) -> None:
     name = f"Xaver Statuslink-{uuid.uuid4().hex[:6]}"
     address = f"xaver.{uuid.uuid4().hex[:8]}@example.net"

@@ -7,6 +7,7 @@ import os
 import pytest
 
 from shared.settings import Settings, SettingsError, load
+from welcomedesk.processes import proxy_options
 
 SECRET = "unit-test-secret-0123456789"
 
@@ -41,3 +42,13 @@ def test_a_public_address_given_is_kept(monkeypatch: pytest.MonkeyPatch) -> None
     monkeypatch.setenv("WELCOMEDESK_PORT", "8123")
     monkeypatch.setenv("WELCOMEDESK_BASE_URL", "https://welcome.example.org")
     assert load(Settings).base_url == "https://welcome.example.org"
+
+
+def test_no_proxy_is_trusted_unless_named(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("WELCOMEDESK_SECRET_KEY", SECRET)
+    assert proxy_options(load(Settings)) == {"proxy_headers": False, "forwarded_allow_ips": ""}
+    monkeypatch.setenv("WELCOMEDESK_TRUSTED_PROXIES", "10.0.0.5, 192.168.1.0/24")
+    assert proxy_options(load(Settings)) == {
+        "proxy_headers": True,
+        "forwarded_allow_ips": "10.0.0.5,192.168.1.0/24",
+    }
