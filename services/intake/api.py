@@ -12,6 +12,7 @@ from pydantic_core import PydanticCustomError
 from sqlalchemy import text
 
 from services.intake import service
+from services.intake.answers import LIMITED, Problem
 from services.intake.deps import (
     CorrelationIdDep,
     DbSession,
@@ -43,7 +44,10 @@ def status_url(request: Request, token: str) -> str:
     status_code=202,
     response_model=EnquiryAccepted,
     dependencies=[Depends(rate_limited)],
-    responses={409: {"description": "Idempotency-Key reused with another body"}},
+    responses={
+        **LIMITED,
+        409: {"model": Problem, "description": "Idempotency-Key reused with another body"},
+    },
 )
 def create_enquiry(
     data: EnquiryCreate,
@@ -82,7 +86,10 @@ def create_enquiry(
     "/api/v1/status/{token}",
     response_model=StatusRead,
     dependencies=[Depends(lookup_limited)],
-    responses={404: {"description": "no enquiry with this status link"}},
+    responses={
+        **LIMITED,
+        404: {"model": Problem, "description": "no enquiry with this status link"},
+    },
 )
 def enquiry_status(token: Annotated[str, Path(max_length=64)], session: DbSession) -> StatusRead:
     found = service.read_status(session, token=token)

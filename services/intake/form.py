@@ -12,7 +12,7 @@ from typing import Annotated, Final
 
 import structlog
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -189,6 +189,12 @@ async def submit_form(
     return RedirectResponse(
         f"/thanks/{received.status_token}?lang={choice.language}", status_code=303
     )
+
+
+@router.get("/favicon.ico")
+def favicon() -> Response:
+    # Asked for by every browser at this address; a PNG is welcome there.
+    return FileResponse(STATIC / "favicon.png", media_type="image/png")
 
 
 @router.get("/thanks", response_class=HTMLResponse)
