@@ -72,6 +72,9 @@ class Settings(MailSettings):
     port: int = 8000
     secret_key: str = Field(default="", repr=False)
     directory_file: Path | None = None
+    # A worker's or the relay's metrics at http://HOST:METRICS_PORT/metrics; none: not
+    # served (the intake serves its own at /metrics).
+    metrics_port: int | None = None
     log_format: str = "auto"  # json, console or auto (console on a terminal)
     log_level: str = "INFO"
 

@@ -7,6 +7,7 @@ import click
 from shared.logs import configure_logging
 from shared.settings import Settings, get_settings
 from welcomedesk import processes
+from welcomedesk import run as everything
 
 
 def _started(settings: Settings) -> Settings:
@@ -55,4 +56,4 @@ def beat() -> int:
 
 @click.command(short_help="every process on this machine (the embedded default)")
 def run() -> int:
-    return processes.run_all()
+    return everything.run_all()
