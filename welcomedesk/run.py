@@ -10,7 +10,6 @@ with SIGTERM), and everything exits with status 0.
 from __future__ import annotations
 
 import os
-import secrets
 import signal
 import subprocess
 import sys
@@ -26,7 +25,7 @@ from shared.directory import DEMO_DIRECTORY, load_directory
 from shared.directory.store import import_directory
 from shared.logs import configure_logging
 from shared.region import load_region
-from shared.settings import VAR, Settings, get_settings
+from shared.settings import Settings, get_intake_settings
 from welcomedesk.processes import migrate
 
 # Metrics ports of the processes, from WELCOMEDESK_METRICS_PORT (9101 unless given) on;
@@ -47,16 +46,6 @@ def ensure_demo_directory(settings: Settings) -> bool:
             return True
     finally:
         engine.dispose()
-
-
-def local_secret() -> str:
-    """The embedded run's secret, kept in var/ so that it survives restarts."""
-    path = VAR / "secret_key"
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_urlsafe(32))
-        path.chmod(0o600)
-    return path.read_text().strip()
 
 
 def _commands(settings: Settings) -> dict[str, list[str]]:
@@ -98,8 +87,7 @@ def _foreground() -> Iterator[None]:
 
 def run_all() -> int:
     """Everything on this machine, on the embedded default unless settings say otherwise."""
-    os.environ.setdefault("WELCOMEDESK_SECRET_KEY", local_secret())
-    settings = get_settings()
+    settings = get_intake_settings()  # what the intake needs, checked before anything starts
     configure_logging(fmt=settings.log_format, level=settings.log_level)
     migrate(settings)
     if ensure_demo_directory(settings):

@@ -21,7 +21,7 @@ from services.intake.inbound import views as inbound
 from services.intake.middleware import BodyLimit, CorrelationId, RefuseNul
 from services.intake.runtime import Runtime
 from shared.metrics import DatabaseTotals
-from shared.settings import Settings, get_settings
+from shared.settings import Settings, get_intake_settings
 
 log = structlog.get_logger(__name__)
 _TOTALS = DatabaseTotals()
@@ -52,7 +52,7 @@ async def _database_away(_request: Request, exc: Exception) -> JSONResponse:
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
-    settings = settings or get_settings()
+    settings = settings or get_intake_settings()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from shared.logs import configure_logging
-from shared.settings import Settings, get_settings
+from shared.settings import Settings, get_intake_settings, get_public_settings, get_settings
 from welcomedesk import processes
 from welcomedesk import run as everything
 
@@ -24,7 +24,7 @@ def migrate() -> int:
 @click.command(short_help="the intake (web form and API) under uvicorn")
 @click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True)
 def serve(workers: int) -> int:
-    processes.serve(_started(get_settings()), workers=workers)
+    processes.serve(_started(get_intake_settings()), workers=workers)
     return 0
 
 
@@ -38,7 +38,9 @@ def serve(workers: int) -> int:
     show_default=True,
 )
 def worker(queue: str, concurrency: int, pool: str) -> int:
-    processes.worker(_started(get_settings()), queue, concurrency=concurrency, pool=pool)
+    # The notifications worker writes links into mails: it needs the public address.
+    settings = get_public_settings() if queue == "notifications" else get_settings()
+    processes.worker(_started(settings), queue, concurrency=concurrency, pool=pool)
     return 0
 
 
