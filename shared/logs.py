@@ -53,6 +53,14 @@ def scrub_personal_data(
     return event
 
 
+def _drop_colour_copies(
+    _logger: Any, _method: str, event: MutableMapping[str, Any]
+) -> MutableMapping[str, Any]:
+    # uvicorn passes each message again with terminal colour codes, as an extra.
+    event.pop("color_message", None)
+    return event
+
+
 def configure_logging(*, fmt: str = "auto", level: str = "INFO") -> None:
     json_lines = fmt == "json" or (fmt == "auto" and not sys.stderr.isatty())
     renderer: Any = (
@@ -60,13 +68,17 @@ def configure_logging(*, fmt: str = "auto", level: str = "INFO") -> None:
         if json_lines
         else structlog.dev.ConsoleRenderer(exception_formatter=structlog.dev.plain_traceback)
     )
-    # What every record gets, before it is formatted: context, level, logger, time.
+    # What every record gets, before it is formatted: context, level, logger, time (on a
+    # terminal the local time of day, for a person; else ISO 8601 in UTC).
     before: list[Any] = [
         structlog.contextvars.merge_contextvars,
         structlog.stdlib.add_log_level,
         structlog.stdlib.add_logger_name,
         structlog.stdlib.ExtraAdder(),
-        structlog.processors.TimeStamper(fmt="iso", utc=True),
+        _drop_colour_copies,
+        structlog.processors.TimeStamper(fmt="iso", utc=True)
+        if json_lines
+        else structlog.processors.TimeStamper(fmt="%H:%M:%S", utc=False),
     ]
     numeric = logging.getLevelName(level.upper())
     structlog.configure(
@@ -94,5 +106,6 @@ def configure_logging(*, fmt: str = "auto", level: str = "INFO") -> None:
     root = logging.getLogger()
     root.handlers = [handler]
     root.setLevel(numeric)
+    logging.captureWarnings(True)  # warnings too, in the same format
     for name in CHATTY:
         logging.getLogger(name).setLevel(max(numeric, logging.WARNING))

@@ -77,7 +77,7 @@ def beat(settings: Settings) -> None:
     app, _ = routing_worker(settings)
     schedule = VAR / "celerybeat-schedule"
     schedule.parent.mkdir(parents=True, exist_ok=True)
-    app.Beat(schedule=str(schedule), loglevel="INFO").run()
+    app.Beat(schedule=str(schedule), loglevel="INFO", quiet=True).run()  # no banner
 
 
 def relay(settings: Settings) -> None:
