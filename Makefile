@@ -3,15 +3,21 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 BIN := $(VENV)/bin
 
-.PHONY: install run test check lint bench bench-services clean system-deps
+.PHONY: install constraints run test check lint bench bench-services clean system-deps
 
 install: $(VENV)/.installed
 
-$(VENV)/.installed: pyproject.toml
+# constraints.txt pins every package, direct or not, to what the tests ran with.
+$(VENV)/.installed: pyproject.toml constraints.txt
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m pip install --quiet -c constraints.txt -e '.[dev]'
 	touch $@
+
+# After a change of pyproject.toml's dependencies: resolve every version again.
+constraints: install
+	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 --no-header \
+	  --quiet -o constraints.txt
 
 # Everything on this machine on the embedded default (SQLite, no broker server, mail
 # as .eml files in var/outbox/); Ctrl-C stops it. WELCOMEDESK_* variables point it at

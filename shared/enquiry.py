@@ -2,20 +2,28 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints, field_validator
 
 from shared.vocabulary import RequesterType
 
 Line = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
+# At most 16 characters: the column's size ("pt-BR", "zh-Hant-TW" fit).
 LanguageTag = Annotated[
-    str, StringConstraints(strip_whitespace=True, to_lower=True, pattern=r"^[a-zA-Z]{2}([-_]\w+)?$")
+    str,
+    StringConstraints(
+        strip_whitespace=True, to_lower=True, max_length=16, pattern=r"^[a-zA-Z]{2}([-_]\w+)?$"
+    ),
 ]
 
 
 class EnquiryFields(BaseModel):
-    """What an enquirer tells us; only `message` is required to understand an enquiry."""
+    """What an enquirer tells us; only `message` is required to understand an enquiry.
+
+    Lenient (unknown keys ignored, consents coerced): `welcomedesk route` reads these from
+    files and the mail intake builds them from mails. The intake API and form take the
+    strict EnquiryCreate."""
 
     model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
 
@@ -33,7 +41,6 @@ class EnquiryFields(BaseModel):
     message: Annotated[str, StringConstraints(min_length=1, max_length=20_000)]
     consent_processing: bool | None = None
     consent_referral: bool = False
-    channel: Literal["web", "email", "api"] | None = None
 
     @field_validator("*", mode="after")
     @classmethod

@@ -1,11 +1,19 @@
-"""Prometheus metrics every process counts; the intake also reports the database's totals."""
+"""Prometheus metrics every process counts; the intake also reports the database's totals.
+
+The intake serves them at /metrics; each worker and the relay on a port of its own
+(WELCOMEDESK_METRICS_PORT). A prefork worker's tasks run in child processes: their
+counters are written to the folder PROMETHEUS_MULTIPROC_DIR names, and the worker
+serves the sum of them all.
+"""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 
-from prometheus_client import Counter, Histogram
+from prometheus_client import REGISTRY, CollectorRegistry, Counter, Histogram, start_http_server
 from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.multiprocess import MultiProcessCollector
 from prometheus_client.registry import Collector
 from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError
@@ -24,6 +32,22 @@ INBOUND_MAILS = Counter(
     "welcomedesk_inbound_mails_total", "Received mails handled by this process", ["outcome"]
 )
 MAILS_FAILED = Counter("welcomedesk_mails_failed_total", "Failed mail attempts", ["kind"])
+EVENTS_RELAYED = Counter(
+    "welcomedesk_events_relayed_total", "Outbox events published to the broker", ["task"]
+)
+MULTIPROCESS_DIR = "PROMETHEUS_MULTIPROC_DIR"
+
+
+def serve_metrics(port: int, host: str) -> None:
+    """Serves this process's counters at http://HOST:PORT/metrics, in a thread; with
+    PROMETHEUS_MULTIPROC_DIR set, those of every process that writes there."""
+    registry = REGISTRY
+    if os.environ.get(MULTIPROCESS_DIR):
+        registry = CollectorRegistry()
+        MultiProcessCollector(registry)  # type: ignore[no-untyped-call]  # unannotated upstream
+    start_http_server(port, addr=host, registry=registry)
+
+
 TASK_SECONDS = Histogram(
     "welcomedesk_task_seconds",
     "Time a task took",

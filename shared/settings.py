@@ -1,17 +1,23 @@
-"""Settings from the environment (prefix WELCOMEDESK_), one class per service over a base.
+"""Settings from the environment (prefix WELCOMEDESK_), one class per kind of process.
 
-Read through `get_settings()` at a process's entry point, never at import. A
-missing or placeholder secret stops start-up with a message naming the variable.
+Read at a process's entry point, never at import: `get_settings()` for what every
+process needs (workers, relay, beat, one-shot commands), `get_public_settings()` for a
+process that writes links people follow (the notifications worker: the public address
+is required outside the embedded default), `get_intake_settings()` for the intake
+(also the secret that signs form tokens). A missing or placeholder value stops
+start-up with a message naming the variable.
 """
 
 from __future__ import annotations
 
 import json
+import secrets
 from functools import cache
 from pathlib import Path
 from typing import Annotated, Literal, TypeVar
 
 from pydantic import Field, ValidationError, field_validator, model_validator
+from pydantic_core import InitErrorDetails, PydanticCustomError
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 VAR = Path("var")
@@ -66,12 +72,16 @@ class Settings(MailSettings):
     smtp_url: str | None = None
     outbox_dir: Path = VAR / "outbox"
     mail_from_name: str = "Welcome Center Region Braunschweig-Wolfsburg"
-    # Where people reach the intake (links in mails).
-    base_url: str = ""  # unset: http://HOST:PORT, where this intake listens
+    # Where people reach the intake (links in mails and answers). Unset on the embedded
+    # default: http://HOST:PORT, where this intake listens; required elsewhere.
+    base_url: str = ""
     host: str = "127.0.0.1"
     port: int = 8000
     secret_key: str = Field(default="", repr=False)
     directory_file: Path | None = None
+    # A worker's or the relay's metrics at http://HOST:METRICS_PORT/metrics; none: not
+    # served (the intake serves its own at /metrics).
+    metrics_port: int | None = None
     log_format: str = "auto"  # json, console or auto (console on a terminal)
     log_level: str = "INFO"
 
@@ -83,6 +93,10 @@ class Settings(MailSettings):
     max_body_bytes: int = 64 * 1024
     rate_limit: str = "30/minute"  # per client address
     rate_limit_storage: str = "memory://"  # redis://... when several intake replicas run
+    # Addresses (or networks) of the reverse proxies whose X-Forwarded-For and
+    # X-Forwarded-Proto are believed, comma-separated; none: the peer's address counts,
+    # and a client cannot pick the address its rate limit is counted under.
+    trusted_proxies: Annotated[list[str], NoDecode] = Field(default_factory=list)
     confirmation_limit: str = "5/hour"  # confirmations to one address
     # Mail delivery retries.
     smtp_timeout: float = 10.0
@@ -122,11 +136,11 @@ class Settings(MailSettings):
     sign_in_limit_per_address: str = "20/15minutes"
     staff_link_hours: int = 24  # a link to set a password is valid this long
 
-    @field_validator("imap_urls", mode="before")
+    @field_validator("imap_urls", "trusted_proxies", mode="before")
     @classmethod
-    def _split_urls(cls, value: object) -> object:
+    def _split_list(cls, value: object) -> object:
         if isinstance(value, str):
-            return [url for url in value.replace(" ", ",").split(",") if url]
+            return [item for item in value.replace(" ", ",").split(",") if item]
         return value
 
     @field_validator("inbound_token")
@@ -141,13 +155,15 @@ class Settings(MailSettings):
     @field_validator("secret_key")
     @classmethod
     def _no_placeholder(cls, value: str) -> str:
-        if value.strip().lower() in PLACEHOLDERS or len(value) < 16:
-            raise ValueError("WELCOMEDESK_SECRET_KEY must be set to a random value (16+ chars)")
+        if value and (value.strip().lower() in PLACEHOLDERS or len(value) < 16):
+            raise ValueError(SECRET_REQUIRED)
         return value
 
     @model_validator(mode="after")
     def _base_url_from_address(self) -> Settings:
-        if not self.base_url:
+        # Only on the embedded default, where everything runs on this machine: elsewhere
+        # a guess (127.0.0.1) would send people links that lead nowhere.
+        if not self.base_url and self.embedded:
             self.base_url = f"http://{self.host}:{self.port}"
         return self
 
@@ -155,6 +171,54 @@ class Settings(MailSettings):
     def embedded(self) -> bool:
         """Whether the broker is the embedded one (kombu's SQLAlchemy transport)."""
         return self.broker_url.startswith("sqla+")
+
+
+SECRET_REQUIRED = "WELCOMEDESK_SECRET_KEY must be set to a random value (16+ chars)"
+
+
+class PublicSettings(Settings):
+    """A process that writes links people follow: the public address is known."""
+
+    @model_validator(mode="after")
+    def _public_address(self) -> PublicSettings:
+        if not self.base_url:
+            raise _named(
+                "base_url",
+                "must be set to the address people reach the intake at "
+                "(e.g. https://welcome.example.org), outside the embedded default",
+            )
+        return self
+
+
+class IntakeSettings(PublicSettings):
+    """The intake: also the secret that signs the form's tokens."""
+
+    @model_validator(mode="after")
+    def _secret(self) -> IntakeSettings:
+        if not self.secret_key and self.embedded:
+            self.secret_key = local_secret()  # as `welcomedesk run` keeps it
+        if not self.secret_key:
+            raise _named("secret_key", "must be set to a random value (16+ chars)")
+        return self
+
+
+def _named(field: str, message: str) -> ValidationError:
+    """A settings error on one variable, from a check across several."""
+    return ValidationError.from_exception_data(
+        "Settings",
+        [InitErrorDetails(type=PydanticCustomError("setting", message), loc=(field,), input="")],
+    )
+
+
+def local_secret() -> str:
+    """The embedded default's secret, made once and kept in var/ so that it survives
+    restarts and every process started in this folder finds it."""
+    path = VAR / "secret_key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
 
 
 S = TypeVar("S", bound=BaseSettings)
@@ -173,6 +237,16 @@ def load(cls: type[S]) -> S:
 @cache
 def get_settings() -> Settings:
     return load(Settings)
+
+
+@cache
+def get_public_settings() -> PublicSettings:
+    return load(PublicSettings)
+
+
+@cache
+def get_intake_settings() -> IntakeSettings:
+    return load(IntakeSettings)
 
 
 @cache

@@ -5,13 +5,27 @@ from __future__ import annotations
 from typing import Annotated
 
 import structlog
-from fastapi import APIRouter, Depends, Header, HTTPException, Request, Response
+from fastapi import APIRouter, Depends, Header, HTTPException, Path, Request, Response
+from fastapi.exceptions import RequestValidationError
 from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, generate_latest
+from pydantic_core import PydanticCustomError
 from sqlalchemy import text
 
 from services.intake import service
-from services.intake.deps import CorrelationIdDep, DbSession, RuntimeDep, rate_limited
-from services.intake.schemas import EnquiryAccepted, EnquiryCreate, StatusRead
+from services.intake.answers import LIMITED, Problem
+from services.intake.deps import (
+    CorrelationIdDep,
+    DbSession,
+    RuntimeDep,
+    lookup_limited,
+    rate_limited,
+)
+from services.intake.schemas import (
+    EnquiryAccepted,
+    EnquiryCreate,
+    StatusRead,
+    check_site,
+)
 from shared.metrics import ENQUIRIES_RECEIVED
 
 router = APIRouter()
@@ -28,7 +42,10 @@ def status_url(request: Request, token: str) -> str:
     status_code=202,
     response_model=EnquiryAccepted,
     dependencies=[Depends(rate_limited)],
-    responses={409: {"description": "Idempotency-Key reused with another body"}},
+    responses={
+        **LIMITED,
+        409: {"model": Problem, "description": "Idempotency-Key reused with another body"},
+    },
 )
 def create_enquiry(
     data: EnquiryCreate,
@@ -37,19 +54,25 @@ def create_enquiry(
     correlation_id: CorrelationIdDep,
     idempotency_key: Annotated[str | None, Header(max_length=200)] = None,
 ) -> EnquiryAccepted:
+    if data.preferred_site is not None:
+        try:
+            check_site(data.preferred_site, runtime.sites.codes(wanted=data.preferred_site))
+        except PydanticCustomError as exc:
+            loc = ("body", "preferred_site")
+            raise RequestValidationError([{"loc": loc, "msg": str(exc), "type": exc.type}]) from exc
     try:
         received = service.receive_enquiry(
             runtime.engine,
             data=data,
-            channel=data.channel or "api",
+            channel="api",
             correlation_id=correlation_id,
             idempotency_key=idempotency_key,
         )
     except service.IdempotencyConflictError as exc:
         raise HTTPException(409, "Idempotency-Key was used before with a different body") from exc
     if not received.repeated:
-        ENQUIRIES_RECEIVED.labels(channel=data.channel or "api").inc()
-        log.info("enquiry_received", reference=received.reference, channel=data.channel or "api")
+        ENQUIRIES_RECEIVED.labels(channel="api").inc()
+        log.info("enquiry_received", reference=received.reference, channel="api")
     return EnquiryAccepted(
         reference=received.reference,
         status_url=status_url(request, received.status_token),
@@ -57,8 +80,16 @@ def create_enquiry(
     )
 
 
-@router.get("/api/v1/status/{token}", response_model=StatusRead)
-def enquiry_status(token: str, session: DbSession) -> StatusRead:
+@router.get(
+    "/api/v1/status/{token}",
+    response_model=StatusRead,
+    dependencies=[Depends(lookup_limited)],
+    responses={
+        **LIMITED,
+        404: {"model": Problem, "description": "no enquiry with this status link"},
+    },
+)
+def enquiry_status(token: Annotated[str, Path(max_length=64)], session: DbSession) -> StatusRead:
     found = service.read_status(session, token=token)
     if found is None:
         raise HTTPException(404, "no enquiry with this status link")

@@ -11,15 +11,17 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
+from fastapi_offline import FastAPIOffline
 from prometheus_client import REGISTRY
 from sqlalchemy.exc import OperationalError
 
 from services.intake import api, form
+from services.intake.answers import COMMON
 from services.intake.inbound import views as inbound
-from services.intake.middleware import BodyLimit, CorrelationId
+from services.intake.middleware import BodyLimit, CorrelationId, RefuseNul
 from services.intake.runtime import Runtime
 from shared.metrics import DatabaseTotals
-from shared.settings import Settings, get_settings
+from shared.settings import Settings, get_intake_settings
 
 log = structlog.get_logger(__name__)
 _TOTALS = DatabaseTotals()
@@ -54,7 +56,7 @@ def create_app(
 ) -> FastAPI:
     """`larger_bodies`: paths (regular expressions) of other parts of the application
     that take more than a form, with their limits."""
-    settings = settings or get_settings()
+    settings = settings or get_intake_settings()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -71,17 +73,21 @@ def create_app(
         finally:
             runtime.close()
 
-    app = FastAPI(
+    # Swagger UI from the files of a package, never a CDN: /docs works offline.
+    app = FastAPIOffline(
         title="welcomedesk intake",
         version="1",
         summary="Enquiries in: web form, JSON API and e-mail.",
         lifespan=lifespan,
+        redoc_url=None,
+        static_url="/docs-assets",
+        favicon_url="/favicon.ico",
     )
     app.add_exception_handler(RequestValidationError, _invalid_request)
     app.add_exception_handler(OperationalError, _database_away)
-    app.include_router(api.router)
+    app.include_router(api.router, responses=COMMON)
     app.include_router(form.router)
-    app.include_router(inbound.router)
+    app.include_router(inbound.router, responses=COMMON)
     app.mount("/static", StaticFiles(directory=form.STATIC), name="static")
     app.add_middleware(
         BodyLimit,
@@ -89,5 +95,6 @@ def create_app(
         paths={inbound.PATH: settings.inbound_max_bytes},
         patterns=larger_bodies,
     )
+    app.add_middleware(RefuseNul)
     app.add_middleware(CorrelationId)
     return app

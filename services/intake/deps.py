@@ -42,22 +42,35 @@ def client_address(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
-async def retry_after(request: Request, runtime: RuntimeDep) -> str | None:
-    """None within the per-address limit of the public endpoints, else the seconds to
-    wait (for Retry-After)."""
+async def _wait(request: Request, runtime: Runtime, kind: str) -> str | None:
     key = client_address(request)
-    if await runtime.limiter.hit(runtime.rate, "intake", key):
+    if await runtime.limiter.hit(runtime.rate, kind, key):
         return None
-    stats = await runtime.limiter.get_window_stats(runtime.rate, "intake", key)
+    stats = await runtime.limiter.get_window_stats(runtime.rate, kind, key)
     return str(max(1, int(stats.reset_time - time.time())))
 
 
-async def rate_limited(request: Request, runtime: RuntimeDep) -> None:
-    """Per-address limit of the public endpoints; 429 with Retry-After when exceeded."""
-    wait = await retry_after(request, runtime)
+async def retry_after(request: Request, runtime: RuntimeDep) -> str | None:
+    """None within the per-address limit of submissions, else the seconds to wait (for
+    Retry-After): the form words its own answer."""
+    return await _wait(request, runtime, "intake")
+
+
+def _refuse(wait: str | None) -> None:
     if wait is not None:
         raise HTTPException(
             429,
             "too many requests from this address; try again later",
             headers={"Retry-After": wait},
         )
+
+
+async def rate_limited(request: Request, runtime: RuntimeDep) -> None:
+    """Per-address limit of submissions; 429 with Retry-After when exceeded."""
+    _refuse(await _wait(request, runtime, "intake"))
+
+
+async def lookup_limited(request: Request, runtime: RuntimeDep) -> None:
+    """Per-address limit of status lookups (counted apart from submissions, so that
+    looking at one's status never costs a submission); 429 with Retry-After."""
+    _refuse(await _wait(request, runtime, "lookup"))

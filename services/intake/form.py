@@ -12,16 +12,23 @@ from typing import Annotated, Final
 
 import structlog
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.formparsers import MultiPartException
 
 from services.intake import csrf, form_errors, languages, service
-from services.intake.deps import CorrelationIdDep, DbSession, RuntimeDep, retry_after
+from services.intake.deps import (
+    CorrelationIdDep,
+    DbSession,
+    RuntimeDep,
+    lookup_limited,
+    retry_after,
+)
 from services.intake.form_input import HONEYPOT, LANGUAGE, TOKEN, Submission, blank
 from services.intake.form_input import read_submission as read_fields
+from services.intake.middleware import BodyTooLargeError
 from shared.metrics import ENQUIRIES_RECEIVED
 
 router = APIRouter(include_in_schema=False)
@@ -119,6 +126,8 @@ async def _read_form(request: Request) -> FormData | None:
     try:
         async with request.form(max_files=5, max_fields=100) as form:
             return form
+    except BodyTooLargeError:
+        raise  # 413, as for any body over the limit
     except (StarletteHTTPException, MultiPartException):  # Starlette's answer would be JSON
         return None
 
@@ -145,7 +154,11 @@ async def submit_form(
     if form.get(HONEYPOT):
         log.info("form_honeypot_filled")
         return RedirectResponse(f"/thanks?lang={choice.language}", status_code=303)
-    submission = read_fields(form)
+    site = form.get("preferred_site")
+    sites = await run_in_threadpool(
+        runtime.sites.codes, wanted=site if isinstance(site, str) else None
+    )
+    submission = read_fields(form, sites=sites)
     if wait is not None:
         page = _form_page(request, choice, submission, status=429, problem="too_many")
         page.headers["Retry-After"] = wait
@@ -178,12 +191,18 @@ async def submit_form(
     )
 
 
+@router.get("/favicon.ico")
+def favicon() -> Response:
+    # Asked for by every browser at this address; a PNG is welcome there.
+    return FileResponse(STATIC / "favicon.png", media_type="image/png")
+
+
 @router.get("/thanks", response_class=HTMLResponse)
 def thank_you(request: Request) -> Response:
     return _page(_choice(request), "thanks.html.j2", reference=None)
 
 
-@router.get("/thanks/{token}", response_class=HTMLResponse)
+@router.get("/thanks/{token}", response_class=HTMLResponse, dependencies=[Depends(lookup_limited)])
 def thanks(token: str, request: Request, session: DbSession) -> Response:
     choice = _choice(request)
     found = service.read_status(session, token=token) if len(token) <= 64 else None

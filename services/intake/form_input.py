@@ -6,6 +6,7 @@ Pure: no I/O and no language. Errors are codes; form_errors.py words them.
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Final, Literal
 
@@ -33,18 +34,19 @@ TEXT_FIELDS: Final = (
 CHECKBOXES: Final = ("consent_processing", "consent_referral")
 FIELDS: Final = (*TEXT_FIELDS, *CHECKBOXES)  # the order errors are listed in
 MULTILINE: Final = frozenset({"message"})
-SITES: Final = ("braunschweig", "wolfsburg")
+# The site is checked by EnquiryCreate against the directory's sites.
 CHOICES: Final[dict[str, tuple[str, ...]]] = {
     "requester_type": REQUESTER_TYPES,
     "preferred_language": REGION_LANGUAGES,
-    "preferred_site": SITES,
 }
 HONEYPOT: Final = "website"
 TOKEN: Final = "csrf_token"
 LANGUAGE: Final = "lang"
 
 ErrorKind = Literal["required", "too_long", "email", "consent", "choice", "text_only", "invalid"]
-_CHOICE_ERRORS: Final = frozenset({"literal_error", "enum", "string_pattern_mismatch"})
+_CHOICE_ERRORS: Final = frozenset(
+    {"literal_error", "enum", "string_pattern_mismatch", "unknown_site"}
+)
 _TICKED: Final = frozenset({"1", "on", "true", "yes"})  # what a ticked checkbox may send
 
 
@@ -93,6 +95,8 @@ def _error_for(detail: ErrorDetails) -> FieldError:
         return FieldError("too_long", int((detail.get("ctx") or {}).get("max_length", 0)))
     if kind in ("missing", "string_too_short"):
         return FieldError("required")
+    if kind == "contact_required":
+        return FieldError("contact")
     if name == "email":
         return FieldError("email")
     if name == "consent_processing":
@@ -102,7 +106,8 @@ def _error_for(detail: ErrorDetails) -> FieldError:
     return FieldError("invalid")
 
 
-def read_submission(form: FormData) -> Submission:
+def read_submission(form: FormData, *, sites: Collection[str] | None = None) -> Submission:
+    """`sites`: the directory's site codes, which a chosen site must be one of."""
     submission = Submission(values={}, checked={})
     errors = submission.errors
     for name in TEXT_FIELDS:
@@ -128,9 +133,9 @@ def read_submission(form: FormData) -> Submission:
     }
     candidate["message"] = submission.values["message"]
     candidate.update(submission.checked)
-    candidate["channel"] = "web"
+    context = None if sites is None else {"sites": sites}
     try:
-        data: EnquiryCreate | None = EnquiryCreate.model_validate(candidate)
+        data: EnquiryCreate | None = EnquiryCreate.model_validate(candidate, context=context)
     except ValidationError as exc:
         data = None
         for detail in exc.errors():
@@ -138,6 +143,7 @@ def read_submission(form: FormData) -> Submission:
             if name in FIELDS:
                 errors.setdefault(name, _error_for(detail))
     if not submission.values["email"] and not submission.values["phone"]:
+        # EnquiryCreate says so only once every field is valid; the form says it at once.
         errors.setdefault("email", FieldError("contact"))
     if not errors and data is not None:
         submission.data = data

@@ -12,6 +12,7 @@ from sqlalchemy import Engine, text
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
+from services.intake.sites import KnownSites
 from shared.db.engine import make_engine, session_factory
 from shared.messaging.broker import make_celery
 from shared.settings import Settings
@@ -25,6 +26,7 @@ class Runtime:
     celery: Celery  # for the readiness check; the relay process publishes events
     limiter: MovingWindowRateLimiter
     rate: RateLimitItem
+    sites: KnownSites
 
     @classmethod
     def start(cls, settings: Settings) -> Runtime:
@@ -45,6 +47,7 @@ class Runtime:
             celery=celery,
             limiter=MovingWindowRateLimiter(storage_from_string(_asynchronous(settings))),
             rate=parse(settings.rate_limit),
+            sites=KnownSites(engine),
         )
 
     def warm_up(self, connections: int = 4) -> None:

@@ -3,17 +3,33 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from typing import Literal
 
-from pydantic import BaseModel, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    StrictBool,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from shared.enquiry import EnquiryFields
 
 
 class EnquiryCreate(EnquiryFields):
-    """An enquiry as the API and the form accept it: consent to processing is required."""
+    """An enquiry as the API and the form accept it, under one set of rules: consent to
+    processing, a way to answer (e-mail or phone), a site of the directory when one is
+    chosen, consents as true/false only, no field we do not know. The channel is the
+    server's to set."""
 
-    consent_processing: bool  # required here, optional in a dry run
+    model_config = ConfigDict(extra="forbid")
+
+    consent_processing: StrictBool  # required here, optional in a dry run
+    consent_referral: StrictBool = False
 
     @field_validator("consent_processing")
     @classmethod
@@ -21,6 +37,39 @@ class EnquiryCreate(EnquiryFields):
         if not value:
             raise ValueError("consent to processing is required to handle the enquiry")
         return value
+
+    @field_validator("preferred_site")
+    @classmethod
+    def _a_site_of_ours(cls, value: str | None, info: ValidationInfo) -> str | None:
+        # The directory's sites come with the validation context; without one (a stored
+        # request read back), the value was checked when it came in.
+        sites = (info.context or {}).get("sites")
+        if value is not None and sites is not None:
+            check_site(value, sites)
+        return value
+
+    @model_validator(mode="after")
+    def _reachable(self) -> EnquiryCreate:
+        if not self.email and not self.phone:
+            error = PydanticCustomError(
+                "contact_required",
+                "an e-mail address or a phone number is required, so that we can answer",
+            )
+            # Named on `email`, where the form shows it, rather than on the whole body.
+            raise ValidationError.from_exception_data(
+                type(self).__name__, [InitErrorDetails(type=error, loc=("email",), input=None)]
+            )
+        return self
+
+
+def check_site(code: str, sites: Collection[str]) -> None:
+    """The rule for a chosen site: one of the directory's (PydanticCustomError otherwise)."""
+    if code not in sites:
+        raise PydanticCustomError(
+            "unknown_site",
+            "must be one of the Welcome Center's sites: {sites}",
+            {"sites": ", ".join(sorted(sites))},
+        )
 
 
 class EnquiryAccepted(BaseModel):

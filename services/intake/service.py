@@ -15,7 +15,12 @@ from sqlalchemy.orm import Session
 
 from services.intake.schemas import EnquiryCreate, Status, StatusRead
 from services.intake.storage import CASE_DEFAULTS, insert_received
-from shared.db.models import EnquiryRow, IdempotencyRow, ReferralRow, utcnow
+from shared.db.models import (
+    EnquiryRow,
+    IdempotencyRow,
+    ReferralRow,
+    utcnow,
+)
 from shared.enquiry import EnquiryFields
 
 
@@ -107,7 +112,7 @@ def add_enquiry(
 def write_enquiry(
     connection: Connection, *, data: EnquiryFields, channel: str, correlation_id: str
 ) -> Received:
-    values = data.model_dump(exclude={"channel"})
+    values = data.model_dump()
     values["email"] = values["email"].lower() if values.get("email") else None
     values["consent_processing"] = bool(values.get("consent_processing"))
     received_at = utcnow()

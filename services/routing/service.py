@@ -27,7 +27,7 @@ OPEN = OPEN_STATUSES  # what counts against capacity: closing frees a place at o
 LOCK_KEY = "routing_lock"
 
 _ENQUIRIES = cast(Table, EnquiryRow.__table__)
-_FIELDS = tuple(name for name in EnquiryFields.model_fields if name != "channel")
+_FIELDS = tuple(EnquiryFields.model_fields)
 _READ = select(
     _ENQUIRIES.c.reference,
     _ENQUIRIES.c.correlation_id,

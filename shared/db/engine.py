@@ -17,6 +17,9 @@ def make_engine(url: str, *, pre_ping: bool = True, **options: Any) -> Engine:
     transaction). Workers whose tasks retry on a database error can go without: a
     connection the server dropped fails one attempt, which marks the pool stale, and
     the retry gets a fresh connection."""
+    # Errors quote no row: a failed INSERT would otherwise carry the enquirer's data into
+    # the logs of whoever reports the error.
+    options.setdefault("hide_parameters", True)
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from celery import Celery
+from celery import Celery, signals
 from kombu import Queue
 from kombu.transport import sqlalchemy as sqla_transport
 
@@ -23,7 +23,8 @@ def make_celery(settings: Settings, name: str) -> Celery:
     if settings.embedded:
         sqla_transport.Transport.polling_interval = EMBEDDED_POLLING_SECONDS
     app = Celery(name, broker=settings.broker_url)
-    transport: dict[str, Any] = {}
+    # The embedded transport hands these to create_engine: its errors quote no message.
+    transport: dict[str, Any] = {"hide_parameters": True} if settings.embedded else {}
     if settings.broker_url.startswith(("redis://", "rediss://")):
         # An unacknowledged task (its worker killed) is delivered again after this.
         # kombu looks for such tasks every restore interval times throttle (10 x 10 s by
@@ -53,6 +54,12 @@ def make_celery(settings: Settings, name: str) -> Celery:
         timezone="UTC",
     )
     return app
+
+
+@signals.setup_logging.connect
+def _keep_our_logging(**_: Any) -> None:
+    """Celery configures logging only when nobody answers this signal: every process
+    has configured its own (shared.logs), which Celery's workers and beat keep."""
 
 
 def _schedule(settings: Settings) -> dict[str, Any]:

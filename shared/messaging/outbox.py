@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from shared.db.models import OutboxRow, utcnow
 from shared.events import Event
+from shared.metrics import EVENTS_RELAYED
 
 log = structlog.get_logger(__name__)
 
@@ -111,6 +112,7 @@ def publish_pending(
                 log.warning("outbox_publish_failed", task=task, error=type(exc).__name__)
                 break
             published.append(event_id)
+            EVENTS_RELAYED.labels(task=task).inc()
         if published:
             connection.execute(
                 update(_OUTBOX).where(_OUTBOX.c.id.in_(published)).values(published_at=utcnow())

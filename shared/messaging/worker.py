@@ -73,6 +73,7 @@ def warm_up_where_tasks_run(warm: Callable[[], None]) -> None:
 def run_worker(app: Celery, *, queues: list[str], concurrency: int, pool: str = "prefork") -> None:
     app.worker_main(
         [
+            "--quiet",  # no banner on stdout: what matters is logged (ready, connected)
             "worker",
             "--queues",
             ",".join(queues),

@@ -5,6 +5,7 @@ Idempotency-Key, the rate limit and the status link behave."""
 from __future__ import annotations
 
 import json
+import socket
 import uuid
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -23,6 +24,7 @@ from tests.support.stack import (
     build_stack,
     deliveries_of,
     enquiry,
+    enquiry_by_reference,
     enquiry_count,
 )
 from tests.support.system import wait_until
@@ -103,6 +105,20 @@ INVALID: list[tuple[str, dict[str, Any], str]] = [
     ("email-no-domain-dot", _with(email="eve@localhost"), "email"),
     ("email-with-crlf", _with(email="eve@example.org\r\nBcc: x@evil.example"), "email"),
     ("email-two-at", _with(email="eve@@example.org"), "email"),
+    # A tag of the right shape, longer than the column (16): was a 500.
+    (
+        "preferred-language-17",
+        _with(preferred_language="de-aaaaaaaaaaaaaaaa"),
+        "preferred_language",
+    ),
+    # The API's rules are the form's: one model for both.
+    ("no-email-no-phone", {**_without("email"), "phone": None}, "email"),
+    ("site-not-in-the-directory", _with(preferred_site="hamburg"), "preferred_site"),
+    ("channel-set-by-the-client", _with(channel="web"), "channel"),
+    ("consent-processing-yes", _with(consent_processing="yes"), "consent_processing"),
+    ("consent-processing-1", _with(consent_processing=1), "consent_processing"),
+    ("consent-referral-string", _with(consent_referral="true"), "consent_referral"),
+    ("unknown-field", _with(favourite_colour="blue"), "favourite_colour"),
 ]
 
 
@@ -176,6 +192,46 @@ def test_text_that_cannot_be_stored_gets_a_4xx_not_a_5xx(
         assert 400 <= response.status_code < 500, response.text
         assert response.json()["detail"]
         assert enquiry_count(stack.db) == before
+
+
+def test_a_phone_number_is_contact_enough_and_a_site_of_the_directory_is_kept(
+    stack: Stack,
+) -> None:
+    body = {**_without("email"), "phone": "+49 531 1234567", "preferred_site": "wolfsburg"}
+    response = httpx.post(_url(stack), json=body, timeout=10)
+    assert response.status_code == 202, response.text
+    row = enquiry_by_reference(stack.db, response.json()["reference"])
+    assert row is not None
+    assert (row.channel, row.preferred_site, row.email) == ("api", "wolfsburg", None)
+
+
+# A NUL where a client's string reaches the database: (case, path and query)
+NUL_ADDRESSES: list[tuple[str, str]] = [
+    ("status-token", "/api/v1/status/abc%00def"),
+    ("thanks-token", "/thanks/abc%00def"),
+    ("query", "/?lang=de%00"),
+    ("status-query", "/api/v1/status/abc?x=%00"),
+]
+
+
+@pytest.mark.parametrize("path", [c[1] for c in NUL_ADDRESSES], ids=[c[0] for c in NUL_ADDRESSES])
+def test_a_nul_in_the_address_is_bad_input_not_a_server_error(stack: Stack, path: str) -> None:
+    response = httpx.get(f"{stack.system.base_url}{path}", timeout=10)
+    assert response.status_code == 400, response.text
+    assert "NUL" in response.json()["detail"]
+
+
+def test_a_nul_in_a_header_is_bad_input_not_a_server_error(stack: Stack) -> None:
+    # Raw bytes: HTTP clients refuse to send such a header at all.
+    request = (
+        b"GET /api/v1/status/abc HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        b"Accept-Language: de\x00en\r\nConnection: close\r\n\r\n"
+    )
+    with socket.create_connection(("127.0.0.1", stack.system.port), timeout=10) as conn:
+        conn.sendall(request)
+        status_line = conn.makefile("rb").readline()
+    status = int(status_line.split()[1])
+    assert 400 <= status < 500, status_line
 
 
 def _chunks(size: int, chunk: int = 4096) -> Iterator[bytes]:
@@ -342,6 +398,27 @@ def test_the_sixth_post_in_a_minute_gets_429_with_retry_after(limited: Stack) ->
     assert retry_after.isdigit() and 1 <= int(retry_after) <= 60, retry_after
     assert refused.json()["detail"]
     assert enquiry_count(limited.db) == before + 5
+
+
+def test_a_forwarded_address_does_not_escape_the_limit(limited: Stack) -> None:
+    """No proxy is trusted by default: X-Forwarded-For from anyone, 127.0.0.1 included, is
+    not the address the limit counts (after the test above, this address is spent)."""
+    before = enquiry_count(limited.db)
+    answers = [
+        limited.system.post(_valid(), **{"X-Forwarded-For": f"203.0.113.{n}"}).status_code
+        for n in range(1, 7)
+    ]
+    assert 429 in answers and answers.count(202) <= 5, answers
+    assert enquiry_count(limited.db) - before == answers.count(202)
+
+
+def test_status_lookups_are_limited_too(limited: Stack) -> None:
+    url = f"{limited.system.base_url}/api/v1/status/"
+    answers = [httpx.get(url + f"guess-{n}", timeout=10) for n in range(6)]
+    assert [a.status_code for a in answers] == [404] * 5 + [429], [a.text for a in answers]
+    assert answers[-1].headers.get("retry-after", "").isdigit()
+    thanks = httpx.get(f"{limited.system.base_url}/thanks/guess", timeout=10)
+    assert thanks.status_code == 429, thanks.text
 
 
 def test_the_status_link_shows_the_case_and_no_personal_data(stack: Stack) -> None:

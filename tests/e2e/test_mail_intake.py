@@ -5,6 +5,7 @@ nothing twice, no mail to a machine, no loop."""
 from __future__ import annotations
 
 import signal
+import socket
 import uuid
 from collections.abc import Iterator
 
@@ -322,3 +323,20 @@ def test_the_answer_to_a_reply_comes_back_by_imap_into_the_case(
         read = client.get(f"/cases/{reference}").json()
     assert read["status"] == "accepted"
     assert read["thread"][-1]["text"].startswith("Danke, ich rufe morgen an.")
+
+
+@pytest.mark.parametrize("authorization", ["", "Authorization: Bearer wrong-token-0123456789\r\n"])
+def test_a_post_without_the_token_is_refused_before_its_body_is_read(
+    stack: Stack, authorization: str
+) -> None:
+    """A large body announced without the right token: the 401 comes on the headers alone,
+    while the body has not been sent; nothing of it is read or kept."""
+    declared = 31 * 1024 * 1024
+    head = (
+        f"POST /api/v1/inbound/mime HTTP/1.1\r\nHost: 127.0.0.1\r\n{authorization}"
+        f"Content-Type: message/rfc822\r\nContent-Length: {declared}\r\n\r\n"
+    )
+    with socket.create_connection(("127.0.0.1", stack.system.port), timeout=10) as conn:
+        conn.sendall(head.encode() + b"x" * 65536)
+        status_line = conn.makefile("rb").readline()  # times out if the body is awaited
+    assert status_line.split()[1] == b"401", status_line

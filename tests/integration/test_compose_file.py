@@ -145,7 +145,10 @@ def test_commands_and_one_image(config: dict[str, Any]) -> None:
 def test_environment_is_shared(config: dict[str, Any]) -> None:
     for name in WELCOMEDESK_SERVICES:
         env = _service(config, name)["environment"]
-        assert env["WELCOMEDESK_SECRET_KEY"] == "test-secret-key", name
+        # The secret signs the form's tokens: the intake's alone.
+        assert env.get("WELCOMEDESK_SECRET_KEY") == (
+            "test-secret-key" if name == "intake" else None
+        ), name
         assert env["WELCOMEDESK_DATABASE_URL"].startswith("postgresql+psycopg://"), name
         assert env["WELCOMEDESK_DATABASE_URL"].endswith("@postgres:5432/welcomedesk"), name
         assert env["WELCOMEDESK_BROKER_URL"] == "redis://redis:6379/0", name
@@ -183,3 +186,34 @@ def test_typo_in_a_key_fails_validation(tmp_path: Path) -> None:
     result = _compose(typo, "config", "-q")
     assert result.returncode != 0
     assert "depends_onn" in result.stderr
+
+
+# Each long-running process: (port it answers on inside its container, health path).
+LISTENS = {
+    "intake": ("8000", "/healthz"),
+    "worker-routing": ("9101", "/metrics"),
+    "worker-notifications": ("9102", "/metrics"),
+    "relay": ("9103", "/metrics"),
+    "worker-mail": ("9104", "/metrics"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(LISTENS))
+def test_each_process_listens_where_its_port_and_health_check_look(
+    config: dict[str, Any], name: str
+) -> None:
+    service = _service(config, name)
+    env = service["environment"]
+    port, path = LISTENS[name]
+    # 127.0.0.1 inside a container is reachable from nowhere else: not a published
+    # port, not a scraper, only the health check.
+    assert env["WELCOMEDESK_HOST"] == "0.0.0.0", name
+    if name == "intake":
+        assert str(env["WELCOMEDESK_PORT"]) == port
+        assert any(str(p["target"]) == port for p in service["ports"])
+    else:
+        assert str(env["WELCOMEDESK_METRICS_PORT"]) == port, name
+        assert port in [str(p) for p in service["expose"]], name
+    test = service["healthcheck"]["test"]
+    assert test[:3] == ["CMD", "python", "-c"], name
+    assert f"http://127.0.0.1:{port}{path}" in test[3], name

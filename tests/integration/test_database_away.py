@@ -8,7 +8,11 @@ from shared.settings import Settings
 from tests.support.inprocess import run_app
 from tests.support.servers import free_port
 
-ENQUIRY = {"message": "Ich möchte meinen Abschluss anerkennen lassen.", "consent_processing": True}
+ENQUIRY = {
+    "message": "Ich möchte meinen Abschluss anerkennen lassen.",
+    "email": "away@example.net",
+    "consent_processing": True,
+}
 
 
 def test_the_intake_says_when_to_send_again_while_the_database_is_away() -> None:

@@ -22,6 +22,7 @@ RUN_SPECIFIC = {"id", "status_token", "received_at", "correlation_id"}
 ENQUIRIES = [
     {
         "message": "Hallo, ich möchte meinen Abschluss anerkennen lassen.",
+        "phone": "+49 5361 12345",
         "consent_processing": True,
     },
     {

@@ -61,10 +61,15 @@ class System:
             check=False,
         )
 
-    def start(self, name: str, *args: str) -> None:
+    def start(self, name: str, *args: str, env: dict[str, str] | None = None) -> None:
+        """Starts a process; `env` adds variables for this one alone."""
         with (self.workdir / f"{name}.log").open("ab") as log:  # the child keeps its copy
             self.processes[name] = subprocess.Popen(
-                [*CLI, *args], cwd=self.workdir, env=self._env(), stdout=log, stderr=log
+                [*CLI, *args],
+                cwd=self.workdir,
+                env={**self._env(), **(env or {})},
+                stdout=log,
+                stderr=log,
             )
         if name == "intake":
             wait_for_port(self.port, timeout=30)

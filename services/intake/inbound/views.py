@@ -11,6 +11,7 @@ from pydantic import BaseModel
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.concurrency import run_in_threadpool
 
+from services.intake.answers import Problem
 from services.intake.deps import CorrelationIdDep, RuntimeDep
 from services.intake.inbound.poll import report
 from services.intake.inbound.service import Ingested, Outcome, ingest_mail
@@ -46,11 +47,22 @@ def _ingest(runtime: Runtime, raw: bytes, correlation_id: str) -> Ingested:
 @router.post(
     PATH,
     response_model=InboundAnswer,
-    openapi_extra={"requestBody": {"content": {"message/rfc822": {"schema": {"type": "string"}}}}},
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {"message/rfc822": {"schema": {"type": "string", "format": "binary"}}},
+        }
+    },
     responses={
-        202: {"description": "stored, but acting on it failed: it is tried again"},
-        401: {"description": "no or wrong bearer token"},
-        503: {"description": "not enabled (WELCOMEDESK_INBOUND_TOKEN), or the database away"},
+        202: {
+            "model": InboundAnswer,
+            "description": "stored, but acting on it failed: it is tried again",
+        },
+        401: {"model": Problem, "description": "no or wrong bearer token"},
+        503: {
+            "model": Problem,
+            "description": "not enabled (WELCOMEDESK_INBOUND_TOKEN), or the database away",
+        },
     },
 )
 async def inbound_mime(

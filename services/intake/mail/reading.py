@@ -80,7 +80,6 @@ class MailReading:
             "email": who.address if who else None,
             "subject": subject[:MAX_SUBJECT] or None,
             "message": message,
-            "channel": "email",
         }
         for attempt in (fields, {**fields, "email": None, "name": None}):
             try:

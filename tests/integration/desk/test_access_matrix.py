@@ -238,7 +238,7 @@ def test_bad_input_gets_a_clear_answer(world: tuple[Settings, Cases]) -> None:
         unknown = await client.get("/api/v1/cases/WC-2026-999999")
         assert unknown.status_code == 404
         nul = await client.get("/api/v1/cases/WC%00X")
-        assert nul.status_code == 404
+        assert nul.status_code == 400  # refused before any route: a NUL is never a reference
         outcome = await client.post(
             f"/api/v1/cases/{cases.a}/close",
             json={"outcome": "solved", "version": 1},

@@ -30,7 +30,6 @@ def test_a_good_form_becomes_an_enquiry() -> None:
     assert read.data.requester_type == "employer"
     assert (read.data.preferred_site, read.data.preferred_language) == ("wolfsburg", "tr")
     assert read.data.consent_processing is True and read.data.consent_referral is False
-    assert read.data.channel == "web"
     assert read.data.name is None and read.data.phone is None  # empty means not given
 
 
@@ -58,7 +57,6 @@ def test_a_phone_number_is_enough_contact() -> None:
         ("message", "   \n\t ", FieldError("required")),
         ("email", "not-an-address", FieldError("email")),
         ("requester_type", "robot", FieldError("choice")),
-        ("preferred_site", "hannover", FieldError("choice")),
         ("preferred_language", "de-DE-xxxxxxxxxxxxxxxxxxxxxxxxxx", FieldError("choice")),
         ("consent_processing", "no", FieldError("consent")),
     ],
@@ -68,6 +66,14 @@ def test_bad_values_get_one_error_each(field: str, value: str, error: FieldError
     assert read.data is None
     assert read.errors == {field: error}
     assert read.values.get(field, value) == value.strip()
+
+
+def test_a_site_must_be_one_of_the_directory() -> None:
+    sites = ("braunschweig", "wolfsburg")
+    assert read_submission(form(preferred_site="wolfsburg"), sites=sites).errors == {}
+    read = read_submission(form(preferred_site="hannover"), sites=sites)
+    assert read.data is None
+    assert read.errors == {"preferred_site": FieldError("choice")}
 
 
 def test_a_file_where_text_belongs_is_an_error_not_a_crash() -> None:

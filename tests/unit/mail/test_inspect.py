@@ -86,7 +86,7 @@ def test_a_new_mail_is_read_by_the_reader_and_described() -> None:
     assert line["text_excerpt"].startswith("Guten Tag, ich suche einen Deutschkurs B1")
     json.dumps(line)  # every value is plain JSON
     [fields] = reader.read_fields
-    assert (fields.email, fields.name, fields.channel) == ("ana@example.com", "Ana Silva", "email")
+    assert (fields.email, fields.name) == ("ana@example.com", "Ana Silva")
 
 
 def test_other_kinds_are_not_read_for_routing() -> None:

@@ -224,10 +224,9 @@ def test_a_forwarded_mail_names_its_person_as_the_enquirer() -> None:
     assert reading.subject == "Anerkennung Diplom"
     fields = reading.enquiry_fields()
     assert fields is not None
-    assert (fields.email, fields.name, fields.channel) == (
+    assert (fields.email, fields.name) == (
         "olena@example.com",
         "Olena Kovalenko",
-        "email",
     )
     assert fields.message.startswith("Guten Tag, ich bin Ärztin")
 
