@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 import structlog
 from fastapi import APIRouter, Request
@@ -17,7 +17,7 @@ from starlette.concurrency import run_in_threadpool
 from services.desk import csrf, labels
 from services.desk.cases import lifecycle
 from services.desk.cases.detail import read_case
-from services.desk.cases.errors import CaseError, CaseNotFoundError
+from services.desk.cases.errors import CaseError, CaseNotFoundError, StaleVersionError
 from services.desk.cases.listing import VIEWS, Filters, View, list_cases
 from services.desk.deps import Desk, DeskSession, PageStaff, PageUser
 from services.desk.pages.forms import read_form, to_int
@@ -87,6 +87,8 @@ def _case_page(
     error: CaseError | None = None,
     values: dict[str, str] | None = None,
 ) -> Response:
+    # The case page's own address, also for the answer to one of its forms.
+    here = f"/cases/{quote(reference[:32], safe='')}"
     try:
         case = read_case(session, staff=user.staff, reference=reference)
     except CaseNotFoundError:
@@ -95,6 +97,7 @@ def _case_page(
             "not_found.html.j2",
             404,
             preferred=user.staff.language,
+            here=here,
             user=user.staff,
             csrf_token=user.csrf_token,
             reference=reference[:32],
@@ -105,11 +108,13 @@ def _case_page(
         "case.html.j2",
         status,
         preferred=user.staff.language,
+        here=here,
         user=user.staff,
         csrf_token=user.csrf_token,
         case=case,
         outcomes=OUTCOMES,
         error=error,
+        stale=isinstance(error, StaleVersionError),
         values=values or {},
         done=done if done in labels.DONE else None,
     )
@@ -184,6 +189,7 @@ async def case_action(
             user=user.staff,
             csrf_token=user.csrf_token,
             message="token",
+            here=f"/cases/{quote(reference[:32], safe='')}",
         )
     run = ACTIONS.get(action)
     if run is None:
