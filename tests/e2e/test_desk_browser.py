@@ -1,53 +1,72 @@
 """The managers' desk in Debian's chromium against the whole system: a manager follows the
-link in the case mail, signs in and works the case to its close; a case from the triage
-queue; two people changing one case at once; the keyboard alone; and every staff page in
-German and English, on a phone and a desktop, screenshot and checked by axe-core.
+link in the case mail, signs in and works the case to its close; another site's manager
+does not see it; a case taken from the triage queue; two people changing one case at once;
+a case worked with the keyboard alone; a new account's password and second factor; and
+every staff page in German and English, on a phone and a desktop, screenshot and checked
+by axe-core.
 
-Screenshots land in var/screenshots/desk-*.png for people to look at.
+Screenshots land in var/screenshots/desk-*.png (axe-core's lesser findings beside them, in
+desk-axe.txt) for people to look at.
 """
 
 from __future__ import annotations
 
 import re
+import time
 import uuid
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterator
 from dataclasses import dataclass
-from email.message import EmailMessage
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlparse
 
+import pyotp
 import pytest
-from playwright.sync_api import Browser, Page, Response, ViewportSize
+from playwright.sync_api import Browser
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from services.desk import accounts
-from shared.db.models import CaseHistoryRow, EnquiryRow, ReferralRow
+from shared.db.models import ReferralRow, StaffRow
 from shared.directory import load_directory
-from shared.directory.store import import_directory
 from tests.support.browser import (
     SCREENSHOTS,
     SERIOUS,
     axe_violations,
     chromium,
     fits_the_width,
-    focus_ring,
 )
 from tests.support.desk import PASSWORD
-from tests.support.stack import DEMO_DIRECTORY, Stack, build_stack, enquiry, enquiry_by_reference
-from tests.support.system import wait_until
+from tests.support.desk_browser import (
+    DESKTOP,
+    PHONE,
+    case_in,
+    everyone_away,
+    history_of,
+    mail_to,
+    new_case,
+    notice,
+    opened,
+    press,
+    serious_findings,
+    sign_in,
+    status_shown,
+    submit,
+    tab_to,
+)
+from tests.support.stack import DEMO_DIRECTORY, Stack, build_stack
 
 # One account per demo manager (m-01, m-02 at Braunschweig; m-03, m-04 at Wolfsburg).
 MANAGERS = {"m-01", "m-02", "m-03", "m-04"}
 ADMIN = "admin@staff.example.org"
-PHONE = ViewportSize(width=390, height=844)
-DESKTOP = ViewportSize(width=1280, height=900)
 CASE_LINK = re.compile(r"Open the case: (\S+)")
 
 
 def staff_email(manager_id: str) -> str:
     return f"{manager_id}@staff.example.org"
+
+
+def manager_address(manager_id: str) -> str:
+    return next(str(m.email) for m in load_directory(DEMO_DIRECTORY).managers if m.id == manager_id)
 
 
 @pytest.fixture(scope="module")
@@ -74,85 +93,6 @@ def stack(
                 )
             accounts.add_staff(session, email=ADMIN, role="admin", password=PASSWORD)
         yield built
-
-
-@contextmanager
-def opened(browser: Browser, **options: Any) -> Iterator[Page]:
-    """A fresh browser profile (its own cookies) with one page."""
-    context = browser.new_context(viewport=DESKTOP, **options)
-    try:
-        yield context.new_page()
-    finally:
-        context.close()
-
-
-def submit(page: Page, act: Callable[[], None]) -> Response:
-    """Does what sends a form and waits for the page it leads to."""
-    with page.expect_navigation() as navigation:
-        act()
-    response = navigation.value
-    assert response is not None
-    return response
-
-
-def press(page: Page, label: str) -> Response:
-    return submit(page, lambda: page.get_by_role("button", name=label, exact=True).click())
-
-
-def sign_in(page: Page, email: str) -> Response:
-    """Fills in the sign-in form; returns the page it leads to (the one first asked for)."""
-    page.fill("#email", email)
-    page.fill("#password", PASSWORD)
-    return press(page, "Anmelden")
-
-
-def new_case(stack: Stack, **fields: Any) -> EnquiryRow:
-    """A new enquiry (English, recognition, Braunschweig), once routed."""
-    answer = stack.system.post(enquiry(f"desk.{uuid.uuid4().hex[:8]}@example.net", **fields))
-    assert answer.status_code == 202, answer.text
-    reference = answer.json()["reference"]
-    return case_in(stack, reference, lambda c: c.status != "received")
-
-
-def case_in(stack: Stack, reference: str, state: Callable[[EnquiryRow], bool]) -> EnquiryRow:
-    def found() -> EnquiryRow | None:
-        row = enquiry_by_reference(stack.db, reference)
-        return row if row is not None and state(row) else None
-
-    return wait_until(found, timeout=60, what=f"{reference} in the awaited state")
-
-
-def mail_to(stack: Stack, reference: str, address: str) -> EmailMessage:
-    def found() -> EmailMessage | None:
-        return next(
-            (r.message for r in stack.smtp.with_reference(reference) if address in r.rcpt_tos),
-            None,
-        )
-
-    return wait_until(found, timeout=60, what=f"mail about {reference} to {address}")
-
-
-def manager_address(manager_id: str) -> str:
-    return next(str(m.email) for m in load_directory(DEMO_DIRECTORY).managers if m.id == manager_id)
-
-
-def history_of(stack: Stack, case_id: int) -> list[str]:
-    with Session(stack.db) as session:
-        return list(
-            session.scalars(
-                select(CaseHistoryRow.action)
-                .where(CaseHistoryRow.enquiry_id == case_id)
-                .order_by(CaseHistoryRow.id)
-            )
-        )
-
-
-def status_shown(page: Page) -> str:
-    return page.locator("h1 .badge[class*='status-']").inner_text()
-
-
-def notice(page: Page) -> str:
-    return page.locator(".notice[role=status]").inner_text().strip()
 
 
 def test_manager_works_a_case_from_the_link_in_the_case_mail(
@@ -206,6 +146,7 @@ def test_manager_works_a_case_from_the_link_in_the_case_mail(
         assert notice(page) == "Der Fall ist abgeschlossen."
         assert status_shown(page) == "abgeschlossen"
         assert page.get_by_role("button", name="Wieder öffnen").is_visible()
+        assert serious_findings(page) == []
         closed = case_in(stack, reference, lambda c: c.status == "closed")
         assert closed.outcome == "referred"
 
@@ -250,25 +191,6 @@ def test_a_case_of_another_site_is_not_found(browser: Browser, stack: Stack) -> 
         assert page.locator(".count").inner_text() == "0 Fälle"
 
 
-def import_directory_with(stack: Stack, *, active: bool) -> None:
-    """The demo directory, every manager (in)active, imported as `welcomedesk directory
-    import` does; the routing workers see the change by the directory's version."""
-    demo = load_directory(DEMO_DIRECTORY)
-    managers = tuple(m.model_copy(update={"active": active}) for m in demo.managers)
-    with Session(stack.db) as session, session.begin():
-        import_directory(session, demo.model_copy(update={"managers": managers}))
-
-
-@contextmanager
-def everyone_away(stack: Stack) -> Iterator[None]:
-    """Nobody eligible, so that a new enquiry waits in its site's triage queue."""
-    import_directory_with(stack, active=False)
-    try:
-        yield
-    finally:
-        import_directory_with(stack, active=True)
-
-
 def test_a_manager_takes_a_case_from_the_triage_queue(browser: Browser, stack: Stack) -> None:
     with everyone_away(stack):
         case = new_case(stack)
@@ -282,6 +204,7 @@ def test_a_manager_takes_a_case_from_the_triage_queue(browser: Browser, stack: S
         row = page.locator(".case-row", has=page.get_by_role("link", name=str(case.reference)))
         assert row.locator(".badge").first.inner_text() == "Triage"
         submit(page, lambda: row.get_by_role("link", name=str(case.reference)).click())
+        assert serious_findings(page) == []
         press(page, "Fall übernehmen")
         assert notice(page) == "Der Fall gehört jetzt Ihnen."
         assert status_shown(page) == "angenommen"
@@ -313,23 +236,11 @@ def test_two_people_change_one_case_at_once(browser: Browser, stack: Stack) -> N
         # The page shows the case as it is now, so that nothing is accepted twice.
         assert status_shown(admin) == "angenommen"
         assert admin.get_by_role("button", name="Fall annehmen").count() == 0
+        assert serious_findings(admin) == []
 
     accepted = case_in(stack, reference, lambda c: c.status == "accepted")
     assert accepted.version == case.version + 1
     assert history_of(stack, case.id).count("accepted") == 1
-
-
-def tab_to(page: Page, selector: str, *, most: int = 40) -> list[str]:
-    """Presses Tab until the element `selector` has the focus; returns each element passed
-    on the way (and that one) whose focus did not show."""
-    unseen: list[str] = []
-    for _ in range(most):
-        page.keyboard.press("Tab")
-        if focus_ring(page) is None:
-            unseen.append(page.evaluate("document.activeElement.outerHTML.slice(0, 80)"))
-        if page.evaluate("s => document.activeElement.matches(s)", selector):
-            return unseen
-    raise AssertionError(f"{most} presses of Tab never reached {selector}")
 
 
 def test_a_case_worked_by_keyboard_alone(browser: Browser, stack: Stack) -> None:
@@ -361,39 +272,6 @@ def test_a_case_worked_by_keyboard_alone(browser: Browser, stack: Stack) -> None
     assert closed.outcome == "referred"
 
 
-@dataclass(frozen=True)
-class Shown:
-    name: str
-    path: str
-    status: int = 200
-    signed_in: bool = True
-
-
-def staff_pages(stack: Stack, reference: str, password_link: str) -> list[Shown]:
-    search = urlencode(
-        {
-            "view": "all",
-            "q": "degree",
-            "status": "assigned",
-            "language": "en",
-            "topic": "recognition",
-            "channel": "api",
-            "requester_type": "worker",
-            "needs_interpreter": "no",
-        }
-    )
-    return [
-        Shown("sign-in", "/staff/sign-in", signed_in=False),
-        Shown("set-password", urlparse(password_link).path, signed_in=False),
-        Shown("my-cases", "/cases?view=mine"),
-        Shown("triage", "/cases?view=triage"),
-        Shown("search", f"/cases?{search}"),
-        Shown("case", f"/cases/{reference}"),
-        Shown("two-factor-setup", "/staff/two-factor/setup"),
-        Shown("not-found", "/cases/WC-1999-999999", status=404),
-    ]
-
-
 def password_link(stack: Stack, email: str) -> str:
     """A new administrator's one-time link, as `welcomedesk staff add` prints it."""
     done = stack.system.cli("staff", "add", email, "--role", "admin")
@@ -413,6 +291,7 @@ def test_a_new_account_sets_its_password_and_signs_in(browser: Browser, stack: S
         page.fill("#password_again", "a brand new passwort")
         assert press(page, "Passwort speichern").status == 400
         assert "stimmen nicht überein" in page.get_by_role("alert").inner_text()
+        assert serious_findings(page) == []
         page.fill("#password", "a brand new password")
         page.fill("#password_again", "a brand new password")
         press(page, "Passwort speichern")
@@ -425,11 +304,91 @@ def test_a_new_account_sets_its_password_and_signs_in(browser: Browser, stack: S
         assert again is not None and again.status == 404
 
 
+def two_factor_account(stack: Stack, email: str) -> str:
+    """An administrator whose second factor is on; returns its secret."""
+    with Session(stack.db) as session, session.begin():
+        made = accounts.add_staff(session, email=email, role="admin", password=PASSWORD)
+        made.staff.totp_secret = pyotp.random_base32()
+        made.staff.totp_enabled = True
+        return made.staff.totp_secret
+
+
+def test_the_second_factor_is_set_up_and_then_asked_for(browser: Browser, stack: Stack) -> None:
+    email = f"careful.{uuid.uuid4().hex[:6]}@staff.example.org"
+    with Session(stack.db) as session, session.begin():
+        accounts.add_staff(session, email=email, role="admin", password=PASSWORD)
+    with opened(browser, locale="de-DE") as page:
+        page.goto(f"{stack.system.base_url}/staff/two-factor/setup")
+        assert sign_in(page, email).ok
+        assert page.get_by_role("img", name="QR-Code für die Authenticator-App").is_visible()
+        totp = pyotp.TOTP(page.locator(".secret").inner_text().strip())
+        page.fill("#code", totp.now())
+        press(page, "Einschalten")
+        assert notice(page).startswith("Der zweite Faktor ist eingeschaltet")
+        with Session(stack.db) as session:
+            assert session.scalar(select(StaffRow.totp_enabled).where(StaffRow.email == email))
+
+        press(page, "Abmelden")
+        sign_in(page, email)
+        assert urlparse(page.url).path == "/staff/two-factor"
+        later = totp.at(time.time() + totp.interval)  # the code just used counts only once
+        wrong = next(c for c in ("000000", "111111", "222222") if c not in (totp.now(), later))
+        page.fill("#code", wrong)
+        assert press(page, "Weiter").status == 401
+        assert "nicht richtig" in page.get_by_role("alert").inner_text()
+        assert serious_findings(page) == []
+        page.fill("#code", later)
+        assert press(page, "Weiter").ok
+        assert page.locator("h1").inner_text() == "Alle Fälle"
+
+
+@dataclass(frozen=True)
+class Shown:
+    name: str
+    path: str
+    visitor: str = "manager"  # or "nobody" (not signed in), "half" (the code still to give)
+    status: int = 200
+
+
+def staff_pages(reference: str, password_link: str) -> list[Shown]:
+    search = urlencode(
+        {
+            "view": "all",
+            "q": "degree",
+            "status": "assigned",
+            "language": "en",
+            "topic": "recognition",
+            "channel": "api",
+            "requester_type": "worker",
+            "needs_interpreter": "no",
+        }
+    )
+    return [
+        Shown("sign-in", "/staff/sign-in", "nobody"),
+        Shown("set-password", urlparse(password_link).path, "nobody"),
+        Shown("two-factor", "/staff/two-factor?next=/cases", "half"),
+        Shown("my-cases", "/cases?view=mine"),
+        Shown("triage", "/cases?view=triage"),
+        Shown("search", f"/cases?{search}"),
+        Shown("case", f"/cases/{reference}"),
+        Shown("two-factor-setup", "/staff/two-factor/setup"),
+        Shown("not-found", "/cases/WC-1999-999999", status=404),
+    ]
+
+
+def signed_in_as(browser: Browser, stack: Stack, email: str, path: str) -> Any:
+    """The cookies of a browser that signed in on the way to `path`."""
+    with opened(browser, locale="de-DE") as page:
+        page.goto(f"{stack.system.base_url}{path}")
+        assert sign_in(page, email).ok
+        return page.context.storage_state()
+
+
 def test_every_staff_page_in_both_languages_on_a_phone_and_a_desktop(
     browser: Browser, stack: Stack
 ) -> None:
     """Screenshots for people to look at; no sideways scrolling on a phone; and no serious
-    or critical finding of axe-core's WCAG 2.1 A/AA rules and best practices."""
+    or critical finding of axe-core (WCAG 2.2 A/AA and AAA rules, best practices)."""
     with everyone_away(stack):
         new_case(stack, subject="Anerkennung meines Abschlusses")  # one waits in triage
     case = new_case(stack, consent_referral=True)
@@ -437,42 +396,55 @@ def test_every_staff_page_in_both_languages_on_a_phone_and_a_desktop(
     with Session(stack.db) as session, session.begin():
         made = accounts.add_staff(session, email="later@staff.example.org", role="admin")
     link = f"{stack.system.base_url}/staff/password/{made.link}"
+    two_factor_account(stack, "half@staff.example.org")
+    manager = staff_email(str(case.manager_id))
     with opened(browser, locale="de-DE") as page:
         page.goto(f"{stack.system.base_url}/cases/{case.reference}")
-        assert sign_in(page, staff_email(str(case.manager_id))).ok
+        assert sign_in(page, manager).ok
         page.fill("#note", "Asked for the degree certificate and its translation.")
         press(page, "Notiz hinzufügen")
-        signed_in = page.context.storage_state()
+    states = {
+        "nobody": None,
+        "manager": signed_in_as(browser, stack, manager, "/cases"),
+        "half": signed_in_as(browser, stack, "half@staff.example.org", "/cases"),
+    }
 
     findings: list[str] = []
     everything: list[str] = []  # the lesser findings too, kept beside the screenshots
     too_wide: list[str] = []
     for lang in ("de", "en"):
         for width, screen in ((390, PHONE), (1280, DESKTOP)):
-            for shown in staff_pages(stack, str(case.reference), link):
-                name = f"desk-{shown.name}-{lang}-{width}"
+            for visitor, state in states.items():
                 context = browser.new_context(
                     viewport=screen,
                     is_mobile=width < 600,
                     has_touch=width < 600,
-                    device_scale_factor=2 if width < 600 else 1,
                     bypass_csp=True,  # axe-core is injected; the pages allow no foreign script
-                    storage_state=signed_in if shown.signed_in else None,
+                    storage_state=state,
                 )
+                context.add_cookies(
+                    [{"name": "wd_desk_lang", "value": lang, "url": stack.system.base_url}]
+                )
+                page = context.new_page()
                 try:
-                    context.add_cookies(
-                        [{"name": "wd_desk_lang", "value": lang, "url": stack.system.base_url}]
-                    )
-                    page = context.new_page()
-                    response = page.goto(f"{stack.system.base_url}{shown.path}")
-                    assert response is not None and response.status == shown.status, name
-                    assert page.locator("html").get_attribute("lang") == lang, name
-                    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
-                    if not fits_the_width(page):
-                        too_wide.append(name)
-                    found = axe_violations(page)
-                    everything += [f"{name}: {v}" for v in found]
-                    findings += [f"{name}: {v}" for v in found if v.impact in SERIOUS]
+                    for shown in staff_pages(str(case.reference), link):
+                        if shown.visitor != visitor:
+                            continue
+                        name = f"desk-{shown.name}-{lang}-{width}"
+                        response = page.goto(f"{stack.system.base_url}{shown.path}")
+                        assert response is not None and response.status == shown.status, name
+                        assert urlparse(page.url).path == urlparse(shown.path).path, name
+                        assert page.locator("html").get_attribute("lang") == lang, name
+                        page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+                        if not fits_the_width(page):
+                            too_wide.append(name)
+                        if width > 600:
+                            # The same HTML and colours as on the phone, only laid out wider:
+                            # axe-core would find the same again, so it runs once a page.
+                            continue
+                        found = axe_violations(page)
+                        everything += [f"{name}: {v}" for v in found]
+                        findings += [f"{name}: {v}" for v in found if v.impact in SERIOUS]
                 finally:
                     context.close()
     (SCREENSHOTS / "desk-axe.txt").write_text("".join(f"{f}\n" for f in everything))
