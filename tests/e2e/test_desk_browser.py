@@ -348,9 +348,10 @@ class Shown:
     path: str
     visitor: str = "manager"  # or "nobody" (not signed in), "half" (the code still to give)
     status: int = 200
+    shows: str = ""  # a text the page must show (the case the list must find)
 
 
-def staff_pages(reference: str, password_link: str) -> list[Shown]:
+def staff_pages(reference: str, triage: str, password_link: str) -> list[Shown]:
     search = urlencode(
         {
             "view": "all",
@@ -367,10 +368,10 @@ def staff_pages(reference: str, password_link: str) -> list[Shown]:
         Shown("sign-in", "/staff/sign-in", "nobody"),
         Shown("set-password", urlparse(password_link).path, "nobody"),
         Shown("two-factor", "/staff/two-factor?next=/cases", "half"),
-        Shown("my-cases", "/cases?view=mine"),
-        Shown("triage", "/cases?view=triage"),
-        Shown("search", f"/cases?{search}"),
-        Shown("case", f"/cases/{reference}"),
+        Shown("my-cases", "/cases?view=mine", shows=reference),
+        Shown("triage", "/cases?view=triage", shows=triage),
+        Shown("search", f"/cases?{search}", shows=reference),
+        Shown("case", f"/cases/{reference}", shows=reference),
         Shown("two-factor-setup", "/staff/two-factor/setup"),
         Shown("not-found", "/cases/WC-1999-999999", status=404),
     ]
@@ -390,8 +391,16 @@ def test_every_staff_page_in_both_languages_on_a_phone_and_a_desktop(
     """Screenshots for people to look at; no sideways scrolling on a phone; and no serious
     or critical finding of axe-core (WCAG 2.2 A/AA and AAA rules, best practices)."""
     with everyone_away(stack):
-        new_case(stack, subject="Anerkennung meines Abschlusses")  # one waits in triage
-    case = new_case(stack, consent_referral=True)
+        waiting = new_case(stack, subject="Anerkennung meines Abschlusses")
+    assert waiting.status == "triage"
+    # A long unbroken address in the text must wrap, not widen the phone's page.
+    long_link = "https://www.example.org/recognition/" + "documents-" * 12 + "list.pdf"
+    case = new_case(
+        stack,
+        consent_referral=True,
+        message="Hello, I am an engineer and live in Braunschweig. How can I get my university "
+        f"degree recognised in Germany? I found {long_link} but do not understand it.",
+    )
     assert case.status == "assigned"
     with Session(stack.db) as session, session.begin():
         made = accounts.add_staff(session, email="later@staff.example.org", role="admin")
@@ -427,7 +436,7 @@ def test_every_staff_page_in_both_languages_on_a_phone_and_a_desktop(
                 )
                 page = context.new_page()
                 try:
-                    for shown in staff_pages(str(case.reference), link):
+                    for shown in staff_pages(str(case.reference), str(waiting.reference), link):
                         if shown.visitor != visitor:
                             continue
                         name = f"desk-{shown.name}-{lang}-{width}"
@@ -435,6 +444,7 @@ def test_every_staff_page_in_both_languages_on_a_phone_and_a_desktop(
                         assert response is not None and response.status == shown.status, name
                         assert urlparse(page.url).path == urlparse(shown.path).path, name
                         assert page.locator("html").get_attribute("lang") == lang, name
+                        assert shown.shows in page.locator("main").inner_text(), name
                         page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
                         if not fits_the_width(page):
                             too_wide.append(name)
