@@ -3,7 +3,13 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 BIN := $(VENV)/bin
 
-.PHONY: install constraints run test check lint bench bench-services clean system-deps
+.PHONY: install constraints run test check lint bench bench-services clean system-deps axe
+
+# axe-core (npm), the accessibility rules the desk's browser tests run in each page. Kept in
+# var/ (ignored by git) at an exact version; no lock file, so no registry address is recorded.
+AXE_VERSION := 4.14.1
+AXE_DIR := var/node
+AXE := $(AXE_DIR)/node_modules/axe-core/axe.min.js
 
 install: $(VENV)/.installed
 
@@ -30,8 +36,14 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 
+axe: $(AXE)
+
+$(AXE):
+	npm install --silent --no-save --no-package-lock --no-audit --no-fund \
+	  --prefix $(AXE_DIR) axe-core@$(AXE_VERSION)
+
 # Every test, plus the linters: nothing gentler runs in CI.
-test: lint
+test: lint $(AXE)
 	$(BIN)/pytest
 
 # The fast loop while working: linters and the unit tests.
@@ -50,7 +62,7 @@ bench-services: install system-deps
 # Debian packages the tests need (space-separated; e.g. add dovecot-imapd chromium).
 # A package counts as present when dpkg has it installed or a command of its name
 # is on PATH; apt-get runs only when something is missing, so this is quick once done.
-SYSTEM_DEPS ?= docker-compose wrk chromium dovecot-imapd
+SYSTEM_DEPS ?= docker-compose wrk chromium dovecot-imapd npm
 
 system-deps:
 	@missing=""; \

@@ -7,6 +7,7 @@ import datetime as dt
 import functools
 from pathlib import Path
 from typing import Any, Final
+from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from babel import negotiate_locale
@@ -73,6 +74,17 @@ def _when(value: dt.datetime | None, *, language: str) -> str:
     return format_datetime(value.astimezone(LOCAL_TIME), "short", locale=language)
 
 
+def other_language(request: Request, language: str, here: str | None = None) -> str:
+    """The link to this page in the other UI language. It keeps the query (where to go
+    after signing in, a search's filters); a page that answers a form names the page the
+    form was on as `here`, since its own address takes no GET."""
+    if here is None:
+        kept = [(k, v) for k, v in request.query_params.multi_items() if k not in ("lang", "done")]
+        here = f"{request.url.path}?{urlencode(kept)}" if kept else request.url.path
+    other = "en" if language == "de" else "de"
+    return f"{here}{'&' if '?' in here else '?'}lang={other}"
+
+
 def page(
     request: Request,
     template: str,
@@ -80,13 +92,14 @@ def page(
     /,
     *,
     preferred: str | None = None,
+    here: str | None = None,
     **context: Any,
 ) -> HTMLResponse:
     language, remember = ui_language(request, preferred)
     html = (
         environment(language)
         .get_template(template)
-        .render(lang=language, path=request.url.path, **context)
+        .render(lang=language, other_language=other_language(request, language, here), **context)
     )
     response = HTMLResponse(html, status_code=status_code, headers=SECURITY_HEADERS)
     response.headers["Content-Language"] = language

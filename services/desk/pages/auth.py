@@ -19,6 +19,7 @@ from services.desk.deps import (
     PageStaff,
     SignInRequiredError,
     session_of,
+    sign_in_url,
 )
 from services.desk.pages.forms import read_form, safe_next
 from services.desk.runtime import DeskRuntime
@@ -26,6 +27,8 @@ from services.desk.views import page
 
 router = APIRouter(include_in_schema=False)
 log = structlog.get_logger(__name__)
+# Where signing out and setting a password lead: the sign-in page, saying what was done.
+SIGN_IN_NOTICES = ("signed_out", "password_set")
 
 
 def _client(request: Request) -> str:
@@ -97,7 +100,10 @@ def sign_in_form(request: Request, desk: Desk, session: DeskSession) -> Response
     found = session_of(request, session, desk)
     if found is not None and found.verified:
         return RedirectResponse(target, status_code=303)
-    return _anonymous_page(request, desk, "sign_in.html.j2", next=target, email="", error=None)
+    said = next((n for n in SIGN_IN_NOTICES if request.query_params.get(n)), None)
+    return _anonymous_page(
+        request, desk, "sign_in.html.j2", next=target, email="", error=None, notice=said
+    )
 
 
 def _limited(desk: DeskRuntime, email: str, address: str) -> bool:
@@ -119,15 +125,30 @@ async def sign_in(request: Request, desk: Desk, session: DeskSession) -> Respons
     form = await read_form(request)
     target = safe_next(form.get("next"))
     email = form.get("email", "")[:254]
+    here = sign_in_url(target)
     if not _anonymous_token_ok(request, desk, form):
         return _anonymous_page(
-            request, desk, "sign_in.html.j2", 400, next=target, email=email, error="token"
+            request,
+            desk,
+            "sign_in.html.j2",
+            400,
+            next=target,
+            email=email,
+            error="token",
+            here=here,
         )
     address = _client(request)
     if _limited(desk, email, address):
         log.info("sign_in_limited")
         response = _anonymous_page(
-            request, desk, "sign_in.html.j2", 429, next=target, email=email, error="limited"
+            request,
+            desk,
+            "sign_in.html.j2",
+            429,
+            next=target,
+            email=email,
+            error="limited",
+            here=here,
         )
         response.headers["Retry-After"] = "900"
         return response
@@ -138,7 +159,14 @@ async def sign_in(request: Request, desk: Desk, session: DeskSession) -> Respons
         session.rollback()
         log.info("sign_in_failed")
         return _anonymous_page(
-            request, desk, "sign_in.html.j2", 401, next=target, email=email, error="wrong"
+            request,
+            desk,
+            "sign_in.html.j2",
+            401,
+            next=target,
+            email=email,
+            error="wrong",
+            here=here,
         )
     token = signin.start_session(session, staff=staff, verified=not staff.totp_enabled)
     session.commit()
@@ -179,46 +207,32 @@ async def two_factor(request: Request, desk: Desk, session: DeskSession) -> Resp
     found = _pending(request, session, desk)
     form = await read_form(request)
     target = safe_next(form.get("next"))
-    token = csrf.token_for(desk.settings.secret_key, found.session_id)
+
+    def refused(status: int, error: str) -> Response:
+        return page(
+            request,
+            "two_factor.html.j2",
+            status,
+            csrf_token=csrf.token_for(desk.settings.secret_key, found.session_id),
+            user=None,
+            next=target,
+            error=error,
+            preferred=found.staff.language,
+            here=f"/staff/two-factor?next={quote(target)}",
+        )
+
     try:
         csrf.check(desk.settings.secret_key, found.session_id, form.get(csrf.FIELD))
     except csrf.CsrfError:
-        return page(
-            request,
-            "two_factor.html.j2",
-            400,
-            csrf_token=token,
-            user=None,
-            next=target,
-            error="token",
-            preferred=found.staff.language,
-        )
+        return refused(400, "token")
     address = _client(request)
     if _limited(desk, found.staff.email, address):
-        return page(
-            request,
-            "two_factor.html.j2",
-            429,
-            csrf_token=token,
-            user=None,
-            next=target,
-            error="limited",
-            preferred=found.staff.language,
-        )
+        return refused(429, "limited")
     if not signin.check_code(found.row, form.get("code", "")[:20]):
         _count_failure(desk, found.staff.email, address)
         session.commit()
         log.info("second_factor_failed", staff_id=found.staff.id)
-        return page(
-            request,
-            "two_factor.html.j2",
-            401,
-            csrf_token=token,
-            user=None,
-            next=target,
-            error="wrong",
-            preferred=found.staff.language,
-        )
+        return refused(401, "wrong")
     signin.verify_session(session, session_id=found.session_id)
     session.commit()
     return RedirectResponse(target, status_code=303)
@@ -284,7 +298,7 @@ async def sign_out(request: Request, desk: Desk, session: DeskSession) -> Respon
         try:
             csrf.check(desk.settings.secret_key, found.session_id, form.get(csrf.FIELD))
         except csrf.CsrfError:
-            return page(request, "error.html.j2", 400, user=None, message="token")
+            return page(request, "error.html.j2", 400, user=None, message="token", here="/cases")
         signin.end_session(session, token=request.cookies.get(SESSION_COOKIE, ""))
         session.commit()
     response = RedirectResponse("/staff/sign-in?signed_out=1", status_code=303)

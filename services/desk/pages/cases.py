@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 import structlog
 from fastapi import APIRouter, Request
@@ -17,7 +17,7 @@ from starlette.concurrency import run_in_threadpool
 from services.desk import csrf, labels
 from services.desk.cases import corrections, lifecycle, replies
 from services.desk.cases.detail import read_case
-from services.desk.cases.errors import CaseError, CaseNotFoundError
+from services.desk.cases.errors import CaseError, CaseNotFoundError, StaleVersionError
 from services.desk.cases.listing import VIEWS, Filters, View, list_cases
 from services.desk.deps import Desk, DeskSession, PageStaff, PageUser
 from services.desk.pages.forms import read_form, read_form_with_files, to_int
@@ -88,6 +88,8 @@ def _case_page(
     error: CaseError | None = None,
     values: dict[str, str] | None = None,
 ) -> Response:
+    # The case page's own address, also for the answer to one of its forms.
+    here = f"/cases/{quote(reference[:32], safe='')}"
     try:
         case = read_case(session, staff=user.staff, reference=reference)
     except CaseNotFoundError:
@@ -96,6 +98,7 @@ def _case_page(
             "not_found.html.j2",
             404,
             preferred=user.staff.language,
+            here=here,
             user=user.staff,
             csrf_token=user.csrf_token,
             reference=reference[:32],
@@ -106,6 +109,7 @@ def _case_page(
         "case.html.j2",
         status,
         preferred=user.staff.language,
+        here=here,
         user=user.staff,
         csrf_token=user.csrf_token,
         case=case,
@@ -113,6 +117,7 @@ def _case_page(
         topics=TOPICS,
         languages=sorted({*REGION_LANGUAGES, *([case.language] if case.language else [])}),
         error=error,
+        stale=isinstance(error, StaleVersionError),
         values=values or {},
         done=done if done in labels.DONE else None,
     )
@@ -237,6 +242,7 @@ async def _act(
             user=user.staff,
             csrf_token=user.csrf_token,
             message="token",
+            here=f"/cases/{quote(reference[:32], safe='')}",
         )
     session.commit()  # end the transaction the sign-in check opened
     try:
