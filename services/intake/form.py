@@ -1,4 +1,5 @@
-"""The public web form: plain HTML that works on a phone, without JavaScript, in eight languages.
+"""The public web form: plain HTML that works on a phone, without JavaScript, in every language
+the region's enquirers write in.
 
 GET / shows the form; POST / stores the enquiry through the same service function
 as the API and redirects (303) to /thanks/{status_token}, or shows the form again

@@ -32,6 +32,7 @@ TRANSLATED: Final = (
     "fa",
     "vi",
     "zh",
+    "hi",
 )
 CONFIRMATION_LANGUAGES: Final = frozenset((SOURCE_LANGUAGE, *TRANSLATED))
 RIGHT_TO_LEFT: Final = frozenset({"ar", "fa"})

@@ -119,7 +119,11 @@ def test_a_filled_honeypot_is_thanked_and_nothing_is_stored(
     [
         ("ar", "ar", "rtl"),
         ("ar-SY,ar;q=0.9,en;q=0.5", "ar", "rtl"),
-        ("fr-FR,fr;q=0.9,es;q=0.8", "es", "ltr"),
+        ("fr-FR,fr;q=0.9,es;q=0.8", "fr", "ltr"),
+        ("sw,es;q=0.8", "es", "ltr"),
+        ("vi", "vi", "ltr"),
+        ("fa-IR,fa;q=0.9", "fa", "rtl"),
+        ("zh-CN", "zh", "ltr"),
         ("pl;q=0.3,uk;q=0.7", "uk", "ltr"),
         ("sw", "de", "ltr"),
         ("", "de", "ltr"),

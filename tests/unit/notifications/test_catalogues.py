@@ -6,6 +6,7 @@ import pytest
 from babel.messages.extract import extract_from_dir
 
 from services.notifications import i18n
+from shared.vocabulary import REGION_LANGUAGES
 from tests.support.catalogues import assert_complete_and_clean, catalogue, ids
 
 LANGUAGES = sorted(i18n.TRANSLATED)
@@ -15,6 +16,10 @@ def test_every_language_directory_is_a_listed_catalogue() -> None:
     found = sorted(p.name for p in i18n.LOCALES.iterdir() if p.is_dir())
     assert found == LANGUAGES
     assert all(i18n.catalogue_path(language).is_file() for language in LANGUAGES)
+
+
+def test_a_confirmation_speaks_every_language_the_region_writes_in() -> None:
+    assert set(REGION_LANGUAGES) == i18n.CONFIRMATION_LANGUAGES
 
 
 def test_no_compiled_catalogue_is_shipped() -> None:
@@ -64,6 +69,8 @@ def test_catalogue_translates(language: str) -> None:
         ("ar", 11, "خلال 11 يوم عمل"),
         ("ro", 20, "în 20 de zile lucrătoare"),
         ("zh", 2, "通常在 2 个工作日内"),
+        ("hi", 1, "आमतौर पर 1 कार्यदिवस के भीतर"),
+        ("hi", 3, "आमतौर पर 3 कार्यदिवसों के भीतर"),
     ],
 )
 def test_working_days_take_the_languages_plural(language: str, days: int, expected: str) -> None:

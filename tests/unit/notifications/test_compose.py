@@ -291,6 +291,7 @@ def test_manager_display_name_in_to_decodes_back() -> None:
         ("fr", "Nous avons bien reçu votre demande", "Prochaines étapes"),
         ("fa", "درخواست شما را دریافت کردیم", "مراحل بعدی"),
         ("zh", "我们已收到您的咨询", "后续步骤"),
+        ("hi", "हमें आपकी पूछताछ मिल गई है", "आगे क्या होगा"),
     ],
 )
 def test_confirmation_speaks_the_enquirers_language(
