@@ -14,7 +14,7 @@ from fastapi.staticfiles import StaticFiles
 from prometheus_client import REGISTRY
 from sqlalchemy.exc import OperationalError
 
-from services.intake import api, form
+from services.intake import api, form, status_page
 from services.intake.inbound import views as inbound
 from services.intake.middleware import BodyLimit, CorrelationId
 from services.intake.runtime import Runtime
@@ -77,6 +77,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_exception_handler(OperationalError, _database_away)
     app.include_router(api.router)
     app.include_router(form.router)
+    app.include_router(status_page.router)
     app.include_router(inbound.router)
     app.mount("/static", StaticFiles(directory=form.STATIC), name="static")
     app.add_middleware(

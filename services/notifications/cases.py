@@ -102,7 +102,7 @@ def case_view(row: Any, base_url: str) -> CaseView:
         site_name=row.site_name,
         subject=row.subject,
         message=row.message,
-        status_url=f"{base}/api/v1/status/{row.status_token}",
+        status_url=f"{base}/status/{row.status_token}",
         case_url=f"{base}/cases/{row.reference}",
         reasons=tuple(row.reasons or ()),
         needs_interpreter=row.needs_interpreter,

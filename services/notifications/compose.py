@@ -67,7 +67,7 @@ class CaseView:
     site_name: str | None  # "Welcome Center Braunschweig"
     subject: str | None
     message: str  # the enquiry text as written
-    status_url: str  # where the enquirer sees what happens next
+    status_url: str  # the enquirer's status page; the mail adds its own language
     case_url: str  # the case in the managers' workspace
     reasons: tuple[str, ...]  # routing reasons, readable by a manager
     needs_interpreter: bool
@@ -96,7 +96,7 @@ def confirmation(
         "reference": case.reference,
         "subject": header_text(case.subject),
         "site": case.site_name,
-        "status_url": case.status_url,
+        "status_url": f"{case.status_url}?lang={language}",
         "days": working_days,
         "sender_name": sender.name,
     }

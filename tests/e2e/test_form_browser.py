@@ -134,6 +134,19 @@ def _check_thanks(page: Page, stack: Stack, email: str, lang: str, direction: st
     return reference
 
 
+def _check_status_page(page: Page, lang: str, direction: str, reference: str, title: str) -> None:
+    """The thank-you page's status link opens the status page, in the same language."""
+    with page.expect_navigation():
+        page.locator("a.status-link").tap()
+    assert re.search(r"/status/[\w-]+\?lang=" + lang + "$", page.url), page.url
+    assert page.locator("html").get_attribute("lang") == lang
+    assert page.locator("html").get_attribute("dir") == direction
+    assert page.locator("h1").inner_text() == title
+    assert page.locator(".reference").inner_text().strip() == reference
+    _fits_the_phone(page)
+    _shot(page, f"{lang}-5-status")
+
+
 def test_german_form_on_a_phone(browser: Browser, stack: Stack) -> None:
     email = f"jana.{uuid.uuid4().hex[:8]}@example.net"
     context = _phone(browser, "de-DE")
@@ -162,7 +175,8 @@ def test_german_form_on_a_phone(browser: Browser, stack: Stack) -> None:
         _send(page, "Anfrage senden")
         assert page.locator("h1").inner_text() == "Vielen Dank, wir haben Ihre Anfrage erhalten"
         _shot(page, "de-4-thanks")
-        _check_thanks(page, stack, email, "de", "ltr")
+        reference = _check_thanks(page, stack, email, "de", "ltr")
+        _check_status_page(page, "de", "ltr", reference, "Der Stand Ihrer Anfrage")
     finally:
         context.close()
 
@@ -196,8 +210,9 @@ def test_arabic_form_on_a_phone(browser: Browser, stack: Stack) -> None:
         )
         _send(page, "إرسال الاستفسار")
         _shot(page, "ar-4-thanks")
-        _check_thanks(page, stack, email, "ar", "rtl")
+        reference = _check_thanks(page, stack, email, "ar", "rtl")
         html = _mail_to(stack, email).get_body(("html",))
         assert html is not None and 'dir="rtl"' in html.get_content()
+        _check_status_page(page, "ar", "rtl", reference, "حالة استفسارك")
     finally:
         context.close()

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from email.message import EmailMessage
 
+import httpx
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
@@ -54,6 +56,14 @@ def test_posted_enquiry_is_routed_and_both_mails_arrive(
     assert reference in str(confirmation["Message-ID"])
     html = confirmation.get_body(("html",))
     assert html is not None and 'dir="rtl"' in html.get_content()
+    # Its status link opens a page for people, in the enquirer's language.
+    plain = confirmation.get_body(("plain",))
+    assert plain is not None
+    link = re.search(r"https?://\S+/status/\S+", plain.get_content())
+    assert link is not None and link.group(0).endswith("?lang=ar"), plain.get_content()
+    page = httpx.get(link.group(0), timeout=10)
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    assert '<html lang="ar" dir="rtl">' in page.text and reference in page.text
     assert reference in str(manager_mail["Subject"])
     text = manager_mail.get_body(("plain",))
     assert text is not None and "Amal Haddad" in text.get_content()

@@ -354,6 +354,15 @@ def test_confirmation_says_what_happens_next() -> None:
         assert "Welcome Center Braunschweig" in body
 
 
+@pytest.mark.parametrize(("language", "lang"), [("ar", "ar"), ("pt-BR", "pt"), ("sw", "en")])
+def test_confirmation_links_the_status_page_in_the_mails_language(language: str, lang: str) -> None:
+    parsed = parse(compose_confirmation(case(language=language)))
+    link = f"{CASE.status_url}?lang={lang}"
+    assert link in text(parsed)
+    assert f'<a href="{link}"' in html(parsed)
+    assert "/api/" not in text(parsed)
+
+
 def test_confirmation_promises_the_working_days_it_is_given() -> None:
     body = text(parse(confirmation(case(language="en"), SENDER, unique="t", working_days=1)))
     assert "usually within 1 working day." in body
