@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, cast
 
 from sqlalchemy import Table, bindparam, select
 from sqlalchemy.orm import Session
 
 from services.notifications.compose import CaseView
+from shared import reasons
 from shared.db.models import EnquiryRow, InboundMailRow, ManagerRow, SiteRow
 
 
@@ -84,7 +85,15 @@ def load_case(
     manager = Contact(row.manager_email, row.manager_name) if row.manager_email else None
     team = Contact(row.team_email, row.site_name) if row.team_email else None
     enquirer = Contact(row.email, row.name or "") if row.email else None
-    return LoadedCase(row.id, case_view(row, base_url), enquirer, manager, team)
+    view = case_view(row, base_url)
+    return LoadedCase(
+        row.id, replace(view, names=reason_names(session, view)), enquirer, manager, team
+    )
+
+
+def reason_names(session: Session, case: CaseView) -> reasons.Names:
+    """The names of the managers, partners and sites the case's reasons quote by id."""
+    return reasons.load_names(session, reasons.referenced(reasons.parse_all(case.reasons)))
 
 
 def case_view(row: Any, base_url: str) -> CaseView:

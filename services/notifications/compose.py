@@ -5,7 +5,7 @@ reply finds its case, a Message-ID of ours that names the reference, and header
 values cleaned of control characters. The caller adds Date when it sends.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.policy import SMTP
@@ -23,6 +23,8 @@ from services.notifications.headers import (
     thread_id,
 )
 from services.notifications.mime import set_alternatives, set_plain
+from shared.reasons import STAFF_LANGUAGES, Names, render_all
+from shared.vocabulary import TOPIC_LABELS_DE
 
 __all__ = [
     "CaseView",
@@ -69,10 +71,11 @@ class CaseView:
     message: str  # the enquiry text as written
     status_url: str  # the enquirer's status page; the mail adds its own language
     case_url: str  # the case in the managers' workspace
-    reasons: tuple[str, ...]  # routing reasons, readable by a manager
+    reasons: tuple[str, ...]  # routing reasons as stored: English, ids for managers and partners
     needs_interpreter: bool
     manager_name: str | None
     in_reply_to: str | None = None  # Message-ID of the enquirer's own e-mail, for threading
+    names: Names = field(default_factory=Names)  # names for the ids in `reasons`
 
 
 def confirmation(
@@ -159,7 +162,7 @@ def referral(
         sender,
         kind="referral",
         subject=f"[{case.reference}] Vermittlung einer Anfrage / Referral: "
-        + labels.TOPIC_LABELS_DE.get(primary_topic(case), primary_topic(case)),
+        + TOPIC_LABELS_DE.get(primary_topic(case), primary_topic(case)),
         to=mailbox(partner_name, partner_address),
         unique=unique,
     )
@@ -241,7 +244,10 @@ def case_context(case: CaseView, sender: Sender) -> dict[str, object]:
         "manager": header_text(case.manager_name),
         "subject": header_text(case.subject, limit=500),
         "message": body_text(case.message),
-        "reasons": list(case.reasons),
+        # Staff mails are German, then English, throughout: the reasons too, with names.
+        "reasons": {
+            language: render_all(case.reasons, case.names, language) for language in STAFF_LANGUAGES
+        },
         "case_url": case.case_url,
     }
 

@@ -67,6 +67,10 @@ def test_posted_enquiry_is_routed_and_both_mails_arrive(
     assert reference in str(manager_mail["Subject"])
     text = manager_mail.get_body(("plain",))
     assert text is not None and "Amal Haddad" in text.get_content()
+    # The reasons name the manager as the directory does, in German and in English.
+    assert "  - Karim Haddad: spricht Arabisch;" in text.get_content()
+    assert "  - Karim Haddad: speaks Arabic;" in text.get_content()
+    assert "m-02" not in text.get_content()
 
     with Session(db) as session:
         row = session.scalar(select(EnquiryRow).where(EnquiryRow.reference == reference))

@@ -115,7 +115,7 @@ def test_html_templates_autoescape_and_text_templates_do_not() -> None:
         "manager": "",
         "subject": "",
         "message": "",
-        "reasons": [],
+        "reasons": {"de": [], "en": []},
         "case_url": "",
     }
     assert "&lt;r&amp;&gt;" in i18n.render("de", "_case.html.j2", **facts)

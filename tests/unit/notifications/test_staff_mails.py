@@ -17,6 +17,7 @@ from services.notifications.compose import (
     triage_notice,
 )
 from services.notifications.mime import to_bytes
+from shared.reasons import Names
 
 REFERENCE = "WC-2026-000456"
 SENDER = Sender(address="welcome@example.org", name="Welcome Center Region Braunschweig-Wolfsburg")
@@ -35,10 +36,35 @@ CASE = CaseView(
     message="Wir möchten zwei Berufskraftfahrer aus Jordanien einstellen.\nWie geht das?",
     status_url="https://welcome.example.org/status/tok-xyz",
     case_url="https://desk.example.org/cases/456",
-    reasons=("cross-site language match: speaks ar", "focus employer_hiring; 4/20 open"),
+    reasons=(
+        "language ar (declared)",
+        "cross-site language match: nobody eligible at wolfsburg speaks ar",
+        "m-02: speaks ar; generalist; 4/20 open",
+        "partner p-01: employer_hiring, region-wide, speaks ar",
+    ),
     needs_interpreter=True,
     manager_name="Ana Müller",
+    names=Names(
+        managers={"m-02": "Karim Haddad"},
+        partners={"p-01": "IQ Anerkennungsberatung"},
+        sites={"wolfsburg": "Welcome Center Wolfsburg"},
+    ),
 )
+# The reasons as a manager reads them: names, not ids; German, then English.
+REASONS_DE = [
+    "Sprache Arabisch (angegeben)",
+    "anderer Standort wegen der Sprache: bei Welcome Center Wolfsburg spricht niemand "
+    "Verfügbares Arabisch",
+    "Karim Haddad: spricht Arabisch; ohne Schwerpunkt, für alle Themen; 4 von 20 Fällen offen",
+    "Partner IQ Anerkennungsberatung: Einstellung aus dem Ausland, für die ganze Region, "
+    "spricht Arabisch",
+]
+REASONS_EN = [
+    "language Arabic (declared)",
+    "cross-site language match: nobody eligible at Welcome Center Wolfsburg speaks Arabic",
+    "Karim Haddad: speaks Arabic; generalist, all topics; 4 of 20 cases open",
+    "partner IQ Anerkennungsberatung: hiring from abroad, whole region, speaks Arabic",
+]
 
 
 def case(**changes: object) -> CaseView:
@@ -92,8 +118,8 @@ CASE_FACTS = [
     "Welcome Center Braunschweig",
     "Fachkräfte aus Jordanien",
     "Wir möchten zwei Berufskraftfahrer aus Jordanien einstellen.",
-    "cross-site language match: speaks ar",
-    "focus employer_hiring; 4/20 open",
+    *REASONS_DE,
+    *REASONS_EN,
     "https://desk.example.org/cases/456",
 ]
 
@@ -114,10 +140,29 @@ def test_manager_notice_is_german_first_then_english() -> None:
     assert notice()["Content-Language"] == "de, en"
 
 
-def test_manager_notice_lists_the_reasons() -> None:
+def test_manager_notice_lists_the_reasons_with_names_in_german_then_english() -> None:
     body = part(notice(), "plain")
-    assert "  - cross-site language match: speaks ar\n" in body
-    assert "<li>focus employer_hiring; 4/20 open</li>" in part(notice(), "html")
+    german = body.split("Routing-Gründe:\n", 1)[1].split("\n\n", 1)[0]
+    english = body.split("Routing reasons:\n", 1)[1].split("\n\n", 1)[0]
+    assert german.splitlines() == [f"  - {line}" for line in REASONS_DE]
+    assert english.splitlines() == [f"  - {line}" for line in REASONS_EN]
+    page = part(notice(), "html")
+    assert page.index("<li>Karim Haddad: spricht Arabisch") < page.index('<ul lang="en">')
+    assert (
+        "<li>Karim Haddad: speaks Arabic; generalist, all topics; 4 of 20 cases open</li>" in page
+    )
+
+
+@pytest.mark.parametrize("subtype", ["plain", "html"])
+def test_staff_mails_quote_no_manager_or_partner_by_id(subtype: str) -> None:
+    for body in (part(notice(), subtype), part(triage(), subtype)):
+        assert "m-02" not in body and "p-01" not in body
+        assert "4/20 open" not in body
+
+
+def test_a_reason_no_pattern_knows_is_shown_as_it_is() -> None:
+    body = part(notice(case(reasons=("checked by hand",))), "plain")
+    assert body.count("  - checked by hand\n") == 2
 
 
 def test_manager_notice_links_the_case() -> None:
@@ -147,13 +192,21 @@ def test_manager_notice_escapes_html_from_the_enquirer() -> None:
         subject="<b>dringend</b>",
         enquirer_name="<img src=x onerror=alert(1)>",
         company="A & B <GmbH>",
-        reasons=("<i>reason</i>",),
+        reasons=("<i>reason</i>", "district unknown: <b>Town</b> is not in the region"),
     )
     page = part(notice(hostile), "html")
-    for raw in ("<script>", '<a href="https://evil.example">', "<b>dringend", "<img", "<i>"):
+    for raw in (
+        "<script>",
+        '<a href="https://evil.example">',
+        "<b>dringend",
+        "<img",
+        "<i>",
+        "<b>T",
+    ):
         assert raw not in page
     assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in page
     assert "A &amp; B &lt;GmbH&gt;" in page
+    assert "Bezirk unbekannt: &lt;b&gt;Town&lt;/b&gt; liegt nicht in der Region" in page
     # The text part is plain text: nothing to escape, the message as written.
     assert '<script>alert("x")</script>' in part(notice(hostile), "plain")
 
@@ -232,6 +285,8 @@ def test_referral_hides_the_rest_of_the_record(subtype: str) -> None:
         LONG_TAIL,
         LONG_MESSAGE,
         *CASE.reasons,
+        *REASONS_DE,
+        *REASONS_EN,
         CASE.case_url,
         CASE.status_url,
         "Haddad Logistik",
