@@ -11,7 +11,7 @@ from email.message import EmailMessage
 from email.policy import SMTP
 from typing import Final
 
-from services.notifications import i18n, labels
+from services.notifications import i18n, labels, vocabulary
 from services.notifications.headers import (
     body_text,
     domain_of,
@@ -89,6 +89,7 @@ def confirmation(
     if not case.enquirer_email:
         raise ValueError("a confirmation needs the enquirer's e-mail address")
     language, fallback = i18n.confirmation_language(case.language)
+    words = i18n.translations(language)
     title = i18n.render(language, "confirmation_subject.txt.j2").strip()
     context = {
         "title": title,
@@ -98,10 +99,10 @@ def confirmation(
         "name": header_text(case.enquirer_name),
         "reference": case.reference,
         "subject": header_text(case.subject),
-        "site": case.site_name,
+        "site": vocabulary.name(words, case.site_name),
         "status_url": f"{case.status_url}?lang={language}",
         "days": working_days,
-        "sender_name": sender.name,
+        "sender_name": vocabulary.name(words, sender.name),
     }
     msg = _message(
         sender,

@@ -6,58 +6,28 @@ Each step leaves a screenshot in var/screenshots/ for people to look at.
 
 from __future__ import annotations
 
-import os
 import re
 import uuid
 from collections.abc import Iterator
 from email.message import EmailMessage
-from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+from playwright.sync_api import Browser, Page
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from shared.db.models import EnquiryRow
+from tests.support.browser import chromium, fits_the_phone, phone, screenshot
 from tests.support.stack import Stack, build_stack
-from tests.support.system import ROOT, wait_until
+from tests.support.system import wait_until
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
-SCREENSHOTS = ROOT / "var" / "screenshots"
 REFERENCE = re.compile(r"^WC-\d{4}-\d{6}$")
-
-
-def _phone(browser: Browser, locale: str) -> BrowserContext:
-    """An iPhone-sized touch screen: 390 x 844 CSS pixels."""
-    return browser.new_context(
-        viewport={"width": 390, "height": 844},
-        device_scale_factor=2,
-        is_mobile=True,
-        has_touch=True,
-        locale=locale,
-    )
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    if not CHROMIUM.exists():
-        reason = f"no chromium at {CHROMIUM} (apt-get install chromium, or make system-deps)"
-        if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
-            pytest.fail(f"CI: {reason}")
-        pytest.skip(reason)
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+    with chromium() as launched:
         yield launched
-        launched.close()
 
 
 @pytest.fixture(scope="module")
@@ -69,12 +39,7 @@ def stack(
 
 
 def _shot(page: Page, name: str) -> None:
-    page.screenshot(path=str(SCREENSHOTS / f"form-{name}.png"), full_page=True)
-
-
-def _fits_the_phone(page: Page) -> None:
-    """One column: nothing wider than the screen, so no sideways scrolling."""
-    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    screenshot(page, f"form-{name}")
 
 
 def _send(page: Page, button: str) -> None:
@@ -122,7 +87,7 @@ def _check_thanks(page: Page, stack: Stack, email: str, lang: str, direction: st
     assert page.locator("html").get_attribute("dir") == direction
     reference = page.locator(".reference").inner_text().strip()
     assert REFERENCE.match(reference), reference
-    _fits_the_phone(page)
+    fits_the_phone(page)
     with Session(stack.db) as session:
         row = session.scalar(select(EnquiryRow).where(EnquiryRow.reference == reference))
         assert row is not None
@@ -143,13 +108,13 @@ def _check_status_page(page: Page, lang: str, direction: str, reference: str, ti
     assert page.locator("html").get_attribute("dir") == direction
     assert page.locator("h1").inner_text() == title
     assert page.locator(".reference").inner_text().strip() == reference
-    _fits_the_phone(page)
+    fits_the_phone(page)
     _shot(page, f"{lang}-5-status")
 
 
 def test_german_form_on_a_phone(browser: Browser, stack: Stack) -> None:
     email = f"jana.{uuid.uuid4().hex[:8]}@example.net"
-    context = _phone(browser, "de-DE")
+    context = phone(browser, "de-DE")
     try:
         page = context.new_page()
         page.goto(f"{stack.system.base_url}/")
@@ -157,14 +122,14 @@ def test_german_form_on_a_phone(browser: Browser, stack: Stack) -> None:
         assert page.locator("html").get_attribute("dir") == "ltr"
         assert page.locator("meta[name=viewport]").count() == 1
         assert page.get_by_label("Ihre Nachricht").get_attribute("id") == "f-message"
-        _fits_the_phone(page)
+        fits_the_phone(page)
         _shot(page, "de-1-form")
 
         _fill_and_send(page, lang="de", name="Jana Nowak", email=email, postal_code="38440")
         _check_error_beside_message(page, "Ihre Nachricht: Bitte füllen Sie dieses Feld aus.")
         assert page.locator("#f-name").input_value() == "Jana Nowak"
         assert page.locator("#f-consent_processing").is_checked()
-        _fits_the_phone(page)
+        fits_the_phone(page)
         _shot(page, "de-3-error")
 
         page.fill(
@@ -183,7 +148,7 @@ def test_german_form_on_a_phone(browser: Browser, stack: Stack) -> None:
 
 def test_arabic_form_on_a_phone(browser: Browser, stack: Stack) -> None:
     email = f"amal.{uuid.uuid4().hex[:8]}@example.net"
-    context = _phone(browser, "en-GB")
+    context = phone(browser, "en-GB")
     try:
         page = context.new_page()
         page.goto(f"{stack.system.base_url}/")
@@ -193,14 +158,14 @@ def test_arabic_form_on_a_phone(browser: Browser, stack: Stack) -> None:
         assert page.locator("html").get_attribute("lang") == "ar"
         assert page.locator("html").get_attribute("dir") == "rtl"
         assert any(c["name"] == "wd_lang" and c["value"] == "ar" for c in context.cookies())
-        _fits_the_phone(page)
+        fits_the_phone(page)
         _shot(page, "ar-1-form")
 
         _fill_and_send(page, lang="ar", name="أمل حداد", email=email, postal_code="38106")
         assert page.locator("html").get_attribute("dir") == "rtl"
         _check_error_beside_message(page, "رسالتك: يُرجى ملء هذا الحقل.")
         assert page.locator("#f-name").input_value() == "أمل حداد"
-        _fits_the_phone(page)
+        fits_the_phone(page)
         _shot(page, "ar-3-error")
 
         page.fill(

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from babel.messages.extract import extract_from_dir
+from babel.messages.extract import extract_from_dir, extract_from_file
 
-from services.notifications import i18n
+from services.notifications import i18n, vocabulary
 from shared.vocabulary import REGION_LANGUAGES
 from tests.support.catalogues import assert_complete_and_clean, catalogue, ids
 
@@ -26,7 +26,7 @@ def test_no_compiled_catalogue_is_shipped() -> None:
     assert list(i18n.LOCALES.rglob("*.mo")) == []
 
 
-def test_template_catalogue_matches_the_templates() -> None:
+def test_template_catalogue_matches_the_templates_and_the_code() -> None:
     extracted = {
         message
         for _, _, message, _, _ in extract_from_dir(
@@ -35,6 +35,7 @@ def test_template_catalogue_matches_the_templates() -> None:
             options_map={"**.j2": {"extensions": "jinja2.ext.i18n", "newstyle_gettext": "true"}},
         )
     }
+    extracted |= {message for _, message, _, _ in extract_from_file("python", vocabulary.__file__)}
     assert extracted == ids(catalogue(i18n.LOCALES / "messages.pot"))
 
 

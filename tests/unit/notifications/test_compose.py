@@ -45,6 +45,7 @@ CASE = CaseView(
     manager_name="Ana Müller",
 )
 INJECTION = "Evil\r\nBcc: x@example.org"
+ISOLATED = f'<bdi dir="ltr" style="white-space:nowrap;">{REFERENCE}</bdi>'  # whole, left to right
 
 Compose = Callable[[CaseView], EmailMessage]
 
@@ -347,10 +348,10 @@ def test_regional_language_tags_use_the_base_language(language: str) -> None:
 
 def test_confirmation_says_what_happens_next() -> None:
     parsed = parse(compose_confirmation(case(language="en")))
-    for body in (text(parsed), html(parsed)):
+    for body, reference in ((text(parsed), REFERENCE), (html(parsed), ISOLATED)):
         assert "will answer you personally, usually within 2 working days" in body
         assert CASE.status_url in body
-        assert f"keep the reference {REFERENCE} in the subject" in body
+        assert f"keep the reference {reference} in the subject" in body
         assert "Welcome Center Braunschweig" in body
 
 
@@ -410,3 +411,76 @@ def test_confirmation_html_escapes_the_subject_and_name() -> None:
     assert "<img src=x>" not in page
     assert "&lt;img src=x&gt;" in page
     assert "<b>Bo</b>" not in page
+
+
+# --- on a phone, and in right-to-left languages ----------------------------------------------
+
+LRI, PDI = "\u2066", "\u2069"
+
+
+def shown(page: str) -> str:
+    """An HTML part's body: what a mail client shows (the <title> holds no markup)."""
+    return page.split("<body", 1)[1]
+
+
+@pytest.mark.parametrize("language", ["ar", "fa"])
+def test_the_reference_stays_whole_and_left_to_right_in_right_to_left_mails(
+    language: str,
+) -> None:
+    parsed = parse(compose_confirmation(case(language=language)))
+    body = text(parsed)
+    # Every reference in the text part sits between the isolates, and none outside them.
+    assert body.count(f"{LRI}{REFERENCE}{PDI}") == body.count(REFERENCE) >= 2
+    page = shown(html(parsed))
+    assert page.count(ISOLATED) == page.count(REFERENCE) >= 2
+    assert str(parsed["Subject"]).startswith(f"[{REFERENCE}] ")  # replies still find the case
+
+
+@pytest.mark.parametrize("language", ["de", "en", "uk"])
+def test_left_to_right_text_parts_carry_no_isolates(language: str) -> None:
+    body = text(parse(compose_confirmation(case(language=language))))
+    assert LRI not in body and PDI not in body
+    assert REFERENCE in body
+
+
+@pytest.mark.parametrize("kind", list(KINDS))
+def test_every_html_mail_keeps_its_references_whole(kind: str) -> None:
+    page = shown(html(parse(KINDS[kind](CASE))))
+    assert page.count(REFERENCE) == page.count(ISOLATED) >= 1
+    assert "overflow-wrap:anywhere" in page
+
+
+@pytest.mark.parametrize(
+    ("language", "site", "centre"),
+    [
+        ("ar", "مركز الترحيب في براونشفايغ", "مركز الترحيب (Welcome Center) لمنطقة"),
+        ("fa", "ولکام سنتر براونشوایگ", "ولکام سنتر (Welcome Center) منطقهٔ"),
+        ("uk", "Welcome Center у Брауншвайгу", "Welcome Center регіону Брауншвайг-Вольфсбург"),
+        ("zh", "不伦瑞克 Welcome Center", "不伦瑞克-沃尔夫斯堡地区 Welcome Center"),
+    ],
+)
+def test_the_site_and_the_signature_speak_the_enquirers_language(
+    language: str, site: str, centre: str
+) -> None:
+    parsed = parse(compose_confirmation(case(language=language)))
+    for body in (text(parsed), html(parsed)):
+        assert site in body and centre in body
+        assert "Welcome Center Region Braunschweig-Wolfsburg" not in body
+    assert parsed["From"].addresses[0].display_name == SENDER.name  # one sender for every mail
+
+
+def test_a_name_the_catalogue_does_not_know_is_shown_as_written() -> None:
+    odd = Sender(address="welcome@example.org", name="Welcome Desk Goslar")
+    body = text(
+        parse(confirmation(case(language="ar", site_name="Standort Goslar"), odd, unique="u"))
+    )
+    assert "Standort Goslar" in body and "Welcome Desk Goslar" in body
+
+
+def test_a_name_in_the_other_direction_keeps_its_comma_in_place() -> None:
+    arabic = "أمل حداد"
+    parsed = parse(compose_confirmation(case(language="de", enquirer_name=arabic)))
+    assert text(parsed).startswith(f"Guten Tag \u2068{arabic}\u2069,")
+    assert f"Guten Tag <bdi>{arabic}</bdi>," in html(parsed)
+    latin = parse(compose_confirmation(case(language="de", enquirer_name="Zoë Ölçer")))
+    assert text(latin).startswith("Guten Tag Zoë Ölçer,")  # nothing to isolate
