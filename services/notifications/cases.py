@@ -1,4 +1,5 @@
-"""A case as the mails show it, read with one query: the enquiry, its manager and its site."""
+"""A case as the mails show it, read with one query: the enquiry, its manager, its site and
+the manager's site; and the names its routing reasons quote."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from dataclasses import dataclass, replace
 from typing import Any, cast
 
 from sqlalchemy import Table, bindparam, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from services.notifications.compose import CaseView
 from shared import reasons
@@ -31,6 +32,7 @@ class LoadedCase:
 _E = cast(Table, EnquiryRow.__table__).c
 _M = cast(Table, ManagerRow.__table__).c
 _S = cast(Table, SiteRow.__table__).c
+_MANAGER_SITE = aliased(SiteRow, name="manager_site")
 # The Message-ID of the mail a case came in by: its confirmation answers that mail.
 _FIRST_MAIL = (
     select(InboundMailRow.message_id)
@@ -61,12 +63,14 @@ _CASE = (
         _M.name.label("manager_name"),
         _M.email.label("manager_email"),
         _S.name.label("site_name"),
+        _MANAGER_SITE.name.label("manager_site_name"),
         _S.team_email,
         _FIRST_MAIL.label("first_mail_id"),
     )
     .select_from(cast(Table, EnquiryRow.__table__))
     .outerjoin(cast(Table, ManagerRow.__table__), _M.id == _E.manager_id)
     .outerjoin(cast(Table, SiteRow.__table__), _S.code == _E.site)
+    .outerjoin(_MANAGER_SITE, _MANAGER_SITE.code == _M.site)
     .where(_E.id == bindparam("key"))
 )
 _CASE_FOR_UPDATE = _CASE.with_for_update(of=cast(Table, EnquiryRow.__table__))
@@ -116,5 +120,6 @@ def case_view(row: Any, base_url: str) -> CaseView:
         reasons=tuple(row.reasons or ()),
         needs_interpreter=row.needs_interpreter,
         manager_name=row.manager_name,
+        manager_site_name=row.manager_site_name,
         in_reply_to=row.first_mail_id,
     )

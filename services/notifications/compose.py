@@ -23,7 +23,7 @@ from services.notifications.headers import (
     thread_id,
 )
 from services.notifications.mime import set_alternatives, set_plain
-from shared.reasons import STAFF_LANGUAGES, Names, render_all
+from shared.reasons import STAFF_LANGUAGES, Names, parse_all, render_all
 from shared.vocabulary import TOPIC_LABELS_DE
 
 __all__ = [
@@ -66,7 +66,7 @@ class CaseView:
     company: str | None
     topics: tuple[str, ...]  # topic codes, primary first
     district: str | None
-    site_name: str | None  # "Welcome Center Braunschweig"
+    site_name: str | None  # the case's site (the enquirer's place): "Welcome Center Braunschweig"
     subject: str | None
     message: str  # the enquiry text as written
     status_url: str  # the enquirer's status page; the mail adds its own language
@@ -75,6 +75,7 @@ class CaseView:
     needs_interpreter: bool
     manager_name: str | None
     in_reply_to: str | None = None  # Message-ID of the enquirer's own e-mail, for threading
+    manager_site_name: str | None = None  # the site of the manager who advises the enquirer
     names: Names = field(default_factory=Names)  # names for the ids in `reasons`
 
 
@@ -99,7 +100,9 @@ def confirmation(
         "name": header_text(case.enquirer_name),
         "reference": case.reference,
         "subject": header_text(case.subject),
-        "site": vocabulary.name(words, case.site_name),
+        "site": vocabulary.name(words, advising_site(case)),
+        "home_site": vocabulary.name(words, case.site_name),
+        "elsewhere": elsewhere(case),
         "status_url": f"{case.status_url}?lang={language}",
         "days": working_days,
         "sender_name": vocabulary.name(words, sender.name),
@@ -188,6 +191,24 @@ def referral(
     return with_parts(msg, "de", "referral", context, "de, en")
 
 
+def advising_site(case: CaseView) -> str | None:
+    """Where the enquirer is advised: the manager's site, else (in triage) the case's."""
+    return case.manager_site_name or case.site_name
+
+
+def elsewhere(case: CaseView) -> str | None:
+    """Why the manager works at another site than the one of the enquirer's place, or None
+    when they do not: "continuity", "language" or "availability"."""
+    if not case.manager_site_name or not case.site_name:
+        return None  # in triage, or no place in the region: any site is as near
+    if case.manager_site_name == case.site_name:
+        return None
+    kinds = {reason.kind for reason in parse_all(case.reasons)}
+    if "continuity" in kinds:
+        return "continuity"
+    return "language" if "cross_site" in kinds else "availability"
+
+
 def primary_topic(case: CaseView) -> str:
     return case.topics[0] if case.topics else "other"
 
@@ -243,6 +264,7 @@ def case_context(case: CaseView, sender: Sender) -> dict[str, object]:
         "district": labels.district_name(case.district),
         "site": case.site_name,
         "manager": header_text(case.manager_name),
+        "manager_site": case.manager_site_name if elsewhere(case) else None,
         "subject": header_text(case.subject, limit=500),
         "message": body_text(case.message),
         # Staff mails are German, then English, throughout: the reasons too, with names.

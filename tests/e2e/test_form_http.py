@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Iterator
+from email.message import EmailMessage
 from typing import Any
 
 import httpx
@@ -278,6 +279,26 @@ def _row(stack: Stack, email: str) -> EnquiryRow:
         return row
 
 
+def _mail_to(stack: Stack, address: str, about: str | None = None) -> EmailMessage:
+    def found() -> EmailMessage | None:
+        return next(
+            (
+                m
+                for m in list(stack.smtp.messages)
+                if address in str(m["To"]) and (about is None or about in str(m["Subject"]))
+            ),
+            None,
+        )
+
+    return wait_until(found, timeout=30, what=f"a mail to {address}")
+
+
+def _plain(message: EmailMessage) -> str:
+    body = message.get_body(("plain",))
+    assert isinstance(body, EmailMessage)
+    return str(body.get_content()).replace("\r\n", "\n")
+
+
 def test_the_thank_you_pages_status_link_keeps_the_language(
     client: httpx.Client, stack: Stack
 ) -> None:
@@ -317,6 +338,13 @@ def test_the_status_page_says_where_and_how_far_in_the_browsers_language(
 
     row = wait_until(routed, timeout=30, what="the enquiry assigned")
     assert (row.site, row.manager_id) == ("wolfsburg", "m-02")
+    # The mails name the same site, and say why it is not the one of the enquirer's place.
+    confirmation = _plain(_mail_to(stack, email))
+    assert "الفرع: \u2068مركز الترحيب في براونشفايغ\u2069\n" in confirmation
+    assert "ستحصل على الاستشارة في \u2068مركز الترحيب في براونشفايغ\u2069: هناك" in confirmation
+    manager = _plain(_mail_to(stack, "karim.haddad@example.org", about=row.reference))
+    assert "Zuständig / Manager: Karim Haddad (Welcome Center Braunschweig)\n" in manager
+    assert "Standort / Site: Welcome Center Wolfsburg\n" in manager
     with httpx.Client(base_url=stack.system.base_url, timeout=10) as fresh:
         page = fresh.get(f"/status/{token}", headers={"Accept-Language": "vi,en;q=0.5"})
         assert _html_tag(page) == '<html lang="vi" dir="ltr">'

@@ -85,6 +85,8 @@ def test_working_days_take_the_languages_plural(language: str, days: int, expect
         reference="WC-2026-000001",
         subject="",
         site=None,
+        home_site=None,
+        elsewhere=None,
         status_url="https://example.org/s",
         days=days,
         sender_name="WC",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import email
 import email.policy
+import re
 from collections.abc import Callable
 from email.header import decode_header, make_header
 from email.message import EmailMessage
@@ -484,3 +485,83 @@ def test_a_name_in_the_other_direction_keeps_its_comma_in_place() -> None:
     assert f"Guten Tag <bdi>{arabic}</bdi>," in html(parsed)
     latin = parse(compose_confirmation(case(language="de", enquirer_name="Zoë Ölçer")))
     assert text(latin).startswith("Guten Tag Zoë Ölçer,")  # nothing to isolate
+
+
+# --- where the enquirer is advised ------------------------------------------------------------
+
+CROSS_SITE = (
+    "site braunschweig serves wolfenbuettel",
+    "cross-site language match: nobody eligible at braunschweig speaks ar",
+    "m-04: speaks ar; generalist; 2/20 open",
+)
+
+
+def _advised_elsewhere(language: str, *reasons: str) -> EmailMessage:
+    return parse(
+        compose_confirmation(
+            case(language=language, manager_site_name="Welcome Center Wolfsburg", reasons=reasons)
+        )
+    )
+
+
+@pytest.mark.parametrize(
+    ("reasons", "expected"),
+    [
+        (CROSS_SITE, "Sie werden im Welcome Center Wolfsburg beraten: Dort spricht jemand aus"),
+        (
+            ("continuity: this enquirer's earlier case is with m-04", *CROSS_SITE[2:]),
+            "Sie werden im Welcome Center Wolfsburg beraten, von der Person aus unserem Team, "
+            "die Sie schon früher beraten hat.",
+        ),
+        (
+            ("nobody eligible at braunschweig: another site's manager", *CROSS_SITE[2:]),
+            "Sie werden im Welcome Center Wolfsburg beraten, weil unser Team im Welcome Center "
+            "Braunschweig zurzeit nicht verfügbar ist.",
+        ),
+    ],
+)
+def test_the_confirmation_names_the_managers_site_and_why_it_is_another(
+    reasons: tuple[str, ...], expected: str
+) -> None:
+    parsed = _advised_elsewhere("de", *reasons)
+    for body in (text(parsed), re.sub(r"<[^>]+>", "", html(parsed))):
+        assert expected in body
+    assert "Standort: Welcome Center Wolfsburg\n" in text(parsed)
+    assert "Standort: Welcome Center Braunschweig" not in text(parsed)
+
+
+def test_the_reason_for_another_site_speaks_the_enquirers_language() -> None:
+    body = text(_advised_elsewhere("ar", *CROSS_SITE))
+    assert "الفرع: \u2068مركز الترحيب في فولفسبورغ\u2069" in body
+    assert "ستحصل على الاستشارة في \u2068مركز الترحيب في فولفسبورغ\u2069: هناك أحد" in body
+
+
+@pytest.mark.parametrize(
+    ("manager_site", "site"),
+    [
+        ("Welcome Center Braunschweig", "Welcome Center Braunschweig"),  # the same site
+        (None, "Welcome Center Braunschweig"),  # in triage: the case's site
+        ("Welcome Center Wolfsburg", None),  # no place in the region: any site is as near
+    ],
+)
+def test_no_reason_is_given_when_there_is_no_other_site(
+    manager_site: str | None, site: str | None
+) -> None:
+    parsed = parse(
+        compose_confirmation(
+            case(language="en", manager_site_name=manager_site, site_name=site, reasons=CROSS_SITE)
+        )
+    )
+    assert "You will be advised at" not in text(parsed)
+    assert f"Site: {manager_site or site}\n" in text(parsed)
+
+
+def test_the_managers_mail_names_their_site_when_it_is_another() -> None:
+    moved = case(manager_site_name="Welcome Center Wolfsburg", reasons=CROSS_SITE)
+    body = text(parse(compose_manager_notice(moved)))
+    assert "Zuständig / Manager: Ana Müller (Welcome Center Wolfsburg)\n" in body
+    assert "Standort / Site: Welcome Center Braunschweig\n" in body
+    same = text(
+        parse(compose_manager_notice(case(manager_site_name="Welcome Center Braunschweig")))
+    )
+    assert "Zuständig / Manager: Ana Müller\n" in same
