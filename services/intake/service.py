@@ -25,7 +25,7 @@ from shared.db.models import (
     utcnow,
 )
 from shared.enquiry import EnquiryFields
-from shared.mail_requests import request_mail
+from shared.mail_requests import request_referral
 
 
 @dataclass(frozen=True)
@@ -211,7 +211,8 @@ def manager_for_token(session: Session, token: str) -> ManagerRow | None:
 def refer_case(
     session: Session, *, reference: str, partner_id: str, manager: ManagerRow
 ) -> tuple[int, ...]:
-    """Records a manager's referral and asks for the partner's mail; returns outbox ids."""
+    """Records a manager's referral and asks for the partner's mail and the enquirer's notice;
+    returns outbox ids."""
     row = session.scalar(select(EnquiryRow).where(EnquiryRow.reference == reference))
     if row is None:
         raise ReferralRefusedError(f"no case {reference}", status_code=404)
@@ -232,12 +233,4 @@ def refer_case(
     if earlier is not None:
         return ()  # already referred there: a repeated request sends nothing again
     session.add(ReferralRow(enquiry_id=row.id, partner_id=partner_id, requested_by=manager.id))
-    _delivery_id, event_id = request_mail(
-        session,
-        enquiry=row,
-        kind="referral",
-        recipient=partner.email,
-        recipient_name=partner.name,
-        partner_id=partner.id,
-    )
-    return (event_id,)
+    return request_referral(session, enquiry=row, partner=partner)

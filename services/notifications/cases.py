@@ -9,9 +9,16 @@ from typing import Any, cast
 from sqlalchemy import Table, bindparam, select
 from sqlalchemy.orm import Session, aliased
 
-from services.notifications.compose import CaseView
+from services.notifications.views import CaseView, PartnerView
 from shared import reasons
-from shared.db.models import EnquiryRow, InboundMailRow, ManagerRow, SiteRow
+from shared.db.models import (
+    EnquiryRow,
+    InboundMailRow,
+    ManagerRow,
+    PartnerRow,
+    ReferralRow,
+    SiteRow,
+)
 
 
 @dataclass(frozen=True)
@@ -74,6 +81,21 @@ _CASE = (
     .where(_E.id == bindparam("key"))
 )
 _CASE_FOR_UPDATE = _CASE.with_for_update(of=cast(Table, EnquiryRow.__table__))
+_PARTNER_COLUMNS = (
+    PartnerRow.id,
+    PartnerRow.name,
+    PartnerRow.email,
+    PartnerRow.languages,
+    PartnerRow.topics,
+)
+_PARTNER = select(*_PARTNER_COLUMNS).where(PartnerRow.id == bindparam("key"))
+# The partners the routing referred the case to at once (a manager's referral names its own).
+_AUTO_REFERRED = (
+    select(*_PARTNER_COLUMNS)
+    .join(ReferralRow, ReferralRow.partner_id == PartnerRow.id)
+    .where(ReferralRow.enquiry_id == bindparam("key"), ReferralRow.requested_by == "auto")
+    .order_by(ReferralRow.id)
+)
 
 
 def load_case(
@@ -90,9 +112,18 @@ def load_case(
     team = Contact(row.team_email, row.site_name) if row.team_email else None
     enquirer = Contact(row.email, row.name or "") if row.email else None
     view = case_view(row, base_url)
-    return LoadedCase(
-        row.id, replace(view, names=reason_names(session, view)), enquirer, manager, team
-    )
+    referred = tuple(map(_partner_view, connection.execute(_AUTO_REFERRED, {"key": row.id})))
+    view = replace(view, names=reason_names(session, view), referred=referred)
+    return LoadedCase(row.id, view, enquirer, manager, team)
+
+
+def _partner_view(row: Any) -> PartnerView:
+    return PartnerView(row.id, row.name, row.email, tuple(row.languages), tuple(row.topics))
+
+
+def load_partner(session: Session, partner_id: str) -> PartnerView | None:
+    row = session.connection().execute(_PARTNER, {"key": partner_id}).first()
+    return None if row is None else _partner_view(row)
 
 
 def reason_names(session: Session, case: CaseView) -> reasons.Names:

@@ -1,5 +1,5 @@
-"""Words the data holds that an enquirer reads in their own language: the centre's and its
-sites' names. The catalogues translate them like any template text.
+"""Words the data holds that an enquirer or a partner reads in their own language: the centre's
+and its sites' names, and the topics. The catalogues translate them like any template text.
 
 A name the catalogues do not know (a site added to the directory later, a sender name set
 by the operator) is shown as it is written.
@@ -25,6 +25,24 @@ NAMES: Final = (
 )
 
 
+# What an enquiry is about, as the enquirer and a partner read it.
+TOPICS: Final = {
+    "labour_market": N_("access to the labour market and work permits"),
+    "recognition": N_("recognition of foreign qualifications"),
+    "language": N_("German courses"),
+    "study": N_("studying in Germany"),
+    "vocational_training": N_("vocational training"),
+    "job_application": N_("applying for jobs"),
+    "employer_hiring": N_("hiring staff from abroad"),
+    "living": N_("living in the region"),
+    "other": N_("other questions"),
+}
+
+
 def name(translations: Translations, written: str | None) -> str | None:
     """A name as the catalogue says it in the mail's language, else as written."""
     return translations.gettext(written) if written else written
+
+
+def topic(translations: Translations, code: str) -> str:
+    return translations.gettext(TOPICS[code]) if code in TOPICS else code

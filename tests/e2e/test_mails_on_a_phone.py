@@ -18,9 +18,11 @@ from playwright.sync_api import Browser, Page
 
 from services.notifications.compose import (
     CaseView,
+    PartnerView,
     confirmation,
     manager_notice,
     referral,
+    referral_notice,
     triage_notice,
 )
 from services.notifications.follow_up import FollowUpView, follow_up_notice
@@ -49,6 +51,15 @@ CASE = case(
 )
 
 
+PARTNER = PartnerView(
+    id="p-01",
+    name="IQ Anerkennungsberatung Südostniedersachsen – Beratungsstelle Braunschweig",
+    email=LONG_ADDRESS,
+    languages=("de",),
+    topics=("recognition",),
+)
+
+
 def _staff(kind: str) -> Callable[[CaseView], EmailMessage]:
     def compose(case: CaseView) -> EmailMessage:
         if kind == "manager":
@@ -57,25 +68,22 @@ def _staff(kind: str) -> Callable[[CaseView], EmailMessage]:
             )
         if kind == "triage":
             return triage_notice(case, SENDER, team_address=LONG_ADDRESS, unique="u")
-        if kind == "follow_up":
-            message = FollowUpView(subject=case.subject, text=case.message)
-            return follow_up_notice(
-                case,
-                SENDER,
-                to_name="Karim Haddad",
-                to_address=LONG_ADDRESS,
-                unique="u",
-                message=message,
-            )
-        return referral(
+        message = FollowUpView(subject=case.subject, text=case.message)
+        return follow_up_notice(
             case,
             SENDER,
-            partner_name="IQ Anerkennungsberatung Südostniedersachsen",
-            partner_address=LONG_ADDRESS,
+            to_name="Karim Haddad",
+            to_address=LONG_ADDRESS,
             unique="u",
+            message=message,
         )
 
     return compose
+
+
+def _referral(*languages: str) -> Callable[[CaseView], EmailMessage]:
+    partner = replace(PARTNER, languages=languages)
+    return lambda case: referral(case, SENDER, partner=partner, unique="u")
 
 
 MAILS: dict[str, tuple[str, Callable[[CaseView], EmailMessage]]] = {
@@ -83,7 +91,21 @@ MAILS: dict[str, tuple[str, Callable[[CaseView], EmailMessage]]] = {
         f"confirmation-{language}": (language, lambda c: confirmation(c, SENDER, unique="u"))
         for language in ("de", "en", "ar", "fa", "uk", "zh", "hi", "sw")
     },
-    **{kind: ("ar", _staff(kind)) for kind in ("manager", "triage", "follow_up", "referral")},
+    "confirmation-referred-ar": (
+        "ar",
+        lambda c: confirmation(replace(c, referred=(PARTNER,)), SENDER, unique="u"),
+    ),
+    **{kind: ("ar", _staff(kind)) for kind in ("manager", "triage", "follow_up")},
+    "referral-de": ("ar", _referral("de", "en")),
+    "referral-fa": ("ar", _referral("fa")),
+    "referral-de-en": ("ar", _referral("sw")),
+    **{
+        f"referral_notice-{language}": (
+            language,
+            lambda c: referral_notice(c, SENDER, partner=PARTNER, unique="u"),
+        )
+        for language in ("ar", "vi")
+    },
 }
 
 # Each reference in a <bdi>: how many line boxes it takes, and whether its first letter is

@@ -25,7 +25,8 @@ def _mails_to(sink: SmtpSink, address: str, count: int = 1) -> list[EmailMessage
         mails = [m for m in sink.messages if address in str(m["To"])]
         return mails if len(mails) >= count else []
 
-    return wait_until(found, timeout=30, what=f"{count} mail(s) to {address}")
+    # Generous: the first mail waits for the workers to start, on a machine that may be busy.
+    return wait_until(found, timeout=90, what=f"{count} mail(s) to {address}")
 
 
 def test_posted_enquiry_is_routed_and_both_mails_arrive(
@@ -82,3 +83,114 @@ def test_posted_enquiry_is_routed_and_both_mails_arrive(
             for d in session.scalars(select(DeliveryRow).where(DeliveryRow.enquiry_id == row.id))
         )
         assert kinds == ["confirmation", "manager"]
+
+
+def _kinds(db: Engine, reference: str) -> list[str]:
+    with Session(db) as session:
+        row = session.scalar(select(EnquiryRow).where(EnquiryRow.reference == reference))
+        assert row is not None
+        found = select(DeliveryRow.kind).where(DeliveryRow.enquiry_id == row.id)
+        return sorted(session.scalars(found))
+
+
+def _plain(message: EmailMessage) -> str:
+    body = message.get_body(("plain",))
+    assert isinstance(body, EmailMessage)
+    return str(body.get_content()).replace("\r\n", "\n")
+
+
+def test_an_auto_referral_goes_to_the_partner_alone_and_the_confirmation_says_so(
+    system: System, smtp: SmtpSink, db: Engine
+) -> None:
+    enquirer = f"samir.{uuid.uuid4().hex[:8]}@example.net"
+    response = system.post(
+        {
+            "name": "Samir Khalil",
+            "email": enquirer,
+            "postal_code": "38106",
+            "message": ARABIC,
+            "consent_processing": True,
+            "consent_referral": True,
+        }
+    )
+    assert response.status_code == 202, response.text
+    reference = response.json()["reference"]
+
+    # The recognition partner refers at once (auto_refer) and speaks German first.
+    (partner_mail,) = [
+        m
+        for m in _mails_to(smtp, "anerkennung@example.org", count=1)
+        if reference in str(m["Subject"])
+    ]
+    assert "Cc" not in partner_mail and enquirer not in str(partner_mail["To"])
+    assert partner_mail["Content-Language"] == "de"
+    partner_text = _plain(partner_mail)
+    assert partner_text.startswith("Guten Tag IQ Anerkennungsberatung Südostniedersachsen,")
+    assert "Sprache: Arabisch (ar)" in partner_text
+    assert "Wir haben der anfragenden Person mitgeteilt" in partner_text
+
+    confirmation = _plain(_mails_to(smtp, enquirer)[0])
+    assert "أُحيل استفسارك إلى منظمة شريكة" in confirmation
+    assert "IQ Anerkennungsberatung Südostniedersachsen" in confirmation
+    assert "anerkennung@example.org" in confirmation
+    wait_until(
+        lambda: _kinds(db, reference) == ["confirmation", "manager", "referral"],
+        timeout=30,
+        what="the three mails of an auto-referred enquiry",
+    )
+
+
+def test_a_managers_referral_tells_the_enquirer_in_their_language(
+    system: System, smtp: SmtpSink, db: Engine
+) -> None:
+    enquirer = f"huda.{uuid.uuid4().hex[:8]}@example.net"
+    response = system.post(
+        {
+            "name": "Huda Saleh",
+            "email": enquirer,
+            "postal_code": "38106",
+            "subject": "دورة لغة",
+            "message": "مرحبا، أبحث عن دورة لغة ألمانية ومكان في روضة لابني في براونشفايغ.",
+            "consent_processing": True,
+            "consent_referral": True,
+        }
+    )
+    assert response.status_code == 202, response.text
+    reference = response.json()["reference"]
+    _mails_to(smtp, enquirer)  # routed and confirmed
+    token = system.cli("token", "create", "m-02")
+    assert token.returncode == 0, token.stderr
+    referred = httpx.post(
+        f"{system.base_url}/api/v1/cases/{reference}/referrals",
+        json={"partner_id": "p-09"},
+        headers={"Authorization": f"Bearer {token.stdout.strip()}"},
+        timeout=10,
+    )
+    assert referred.status_code == 201, referred.text
+
+    def to_partner() -> EmailMessage | None:
+        return next(
+            (
+                m
+                for m in smtp.messages
+                if "mbe@example.org" in str(m["To"]) and reference in str(m["Subject"])
+            ),
+            None,
+        )
+
+    partner_mail = wait_until(to_partner, timeout=30, what="the partner's referral")
+    assert "Cc" not in partner_mail
+    assert partner_mail["Content-Language"] == "de"
+    notice = _mails_to(smtp, enquirer, count=2)[1]
+    assert str(notice["Subject"]) == f"[{reference}] أحلنا استفسارك إلى منظمة شريكة"
+    assert notice["Content-Language"] == "ar"
+    told = _plain(notice)
+    assert "Migrationsberatung für Erwachsene (MBE)" in told and "mbe@example.org" in told
+    assert "  - موضوع استفسارك\n" in told  # the subject went to the partner, and it says so
+    assert "رقم هاتفك" not in told  # no phone was given, none went
+    assert _kinds(db, reference) == [
+        "confirmation",
+        "manager",
+        "referral",
+        "referral_notice",
+    ]

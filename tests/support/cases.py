@@ -7,11 +7,18 @@ import email
 import email.policy
 from email.message import EmailMessage
 
-from services.notifications.compose import CaseView, Sender
+from services.notifications.compose import CaseView, PartnerView, Sender
 from services.notifications.mime import to_bytes
 from shared.reasons import Names
 
 REFERENCE = "WC-2026-000456"
+PARTNER = PartnerView(
+    id="p-01",
+    name="IQ Netzwerk Niedersachsen",
+    email="iq@example.com",
+    languages=("de", "en", "ar"),
+    topics=("recognition", "employer_hiring"),
+)
 SENDER = Sender(address="welcome@example.org", name="Welcome Center Region Braunschweig-Wolfsburg")
 CASE = CaseView(
     reference=REFERENCE,

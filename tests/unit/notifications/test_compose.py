@@ -20,9 +20,11 @@ from services.notifications.compose import (
     manager_notice,
     message_id,
     referral,
+    referral_notice,
     triage_notice,
 )
 from services.notifications.mime import to_bytes
+from tests.support.cases import PARTNER
 
 REFERENCE = "WC-2026-000123"
 SENDER = Sender(address="welcome@example.org", name="Welcome Center Region Braunschweig-Wolfsburg")
@@ -66,13 +68,11 @@ def compose_triage_notice(case: CaseView) -> EmailMessage:
 
 
 def compose_referral(case: CaseView) -> EmailMessage:
-    return referral(
-        case,
-        SENDER,
-        partner_name="IQ Netzwerk Niedersachsen",
-        partner_address="iq@example.com",
-        unique="tok1",
-    )
+    return referral(case, SENDER, partner=PARTNER, unique="tok1")
+
+
+def compose_referral_notice(case: CaseView) -> EmailMessage:
+    return referral_notice(case, SENDER, partner=PARTNER, unique="tok1")
 
 
 KINDS: dict[str, Compose] = {
@@ -80,6 +80,7 @@ KINDS: dict[str, Compose] = {
     "manager": compose_manager_notice,
     "triage": compose_triage_notice,
     "referral": compose_referral,
+    "referral_notice": compose_referral_notice,
 }
 EVERY_KIND = pytest.mark.parametrize("kind", list(KINDS))
 
@@ -189,7 +190,8 @@ def test_header_injection_through_name_subject_and_company_is_neutralised(kind: 
         for address in parsed[header].addresses
         if address.addr_spec == CASE.enquirer_email
     ]
-    assert len(enquirer) == (0 if kind == "triage" else 1)
+    # The partner's referral reaches the partner alone: the enquirer gets a notice of their own.
+    assert len(enquirer) == (0 if kind in ("triage", "referral") else 1)
     assert all(address.display_name == "Evil Bcc: x@example.org" for address in enquirer)
     assert "Evil Bcc: x@example.org" in text(parsed)
     assert "Evil\nBcc" not in text(parsed)

@@ -1,4 +1,4 @@
-"""The manager notice, the triage notice and the partner referral: what each tells, and hides."""
+"""The manager notice and the triage notice: the whole case, its reasons with names."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from email.message import EmailMessage
 
 import pytest
 
-from services.notifications.compose import CaseView, manager_notice, referral, triage_notice
+from services.notifications.compose import CaseView, manager_notice, triage_notice
 from tests.support.cases import CASE, REFERENCE, SENDER, case, parse
 
 # The reasons as a manager reads them: names, not ids; German, then English.
@@ -40,18 +40,6 @@ def notice(c: CaseView = CASE) -> EmailMessage:
 
 def triage(c: CaseView = CASE) -> EmailMessage:
     return parse(triage_notice(c, SENDER, team_address="team-bs@example.org", unique="t1"))
-
-
-def refer(c: CaseView = CASE) -> EmailMessage:
-    return parse(
-        referral(
-            c,
-            SENDER,
-            partner_name="IQ Netzwerk Niedersachsen",
-            partner_address="iq@example.com",
-            unique="r1",
-        )
-    )
 
 
 CASE_FACTS = [
@@ -205,95 +193,3 @@ def test_triage_notice_goes_to_the_site_team() -> None:
     )
     assert "no eligible manager" in str(parsed["Subject"])
     assert parsed["Auto-Submitted"] == "auto-generated"
-
-
-# --- referral --------------------------------------------------------------------------------
-
-LONG_TAIL = "GEHEIMES-ENDE-DER-NACHRICHT"
-LONG_MESSAGE = "Ich suche eine Anerkennungsberatung für meinen Abschluss. " * 8 + LONG_TAIL
-
-
-@pytest.mark.parametrize("subtype", ["plain", "html"])
-def test_referral_carries_the_minimal_data(subtype: str) -> None:
-    body = part(refer(case(message=LONG_MESSAGE)), subtype)
-    for fact in (
-        REFERENCE,
-        "Samira Haddad",
-        "samira@example.net",
-        "+49 151 2345678",
-        "ar (Arabisch / Arabic)",
-        "Einstellung aus dem Ausland / hiring from abroad",
-        "Fachkräfte aus Jordanien",
-        "Ich suche eine Anerkennungsberatung für meinen Abschluss.",
-    ):
-        assert fact in body, fact
-
-
-@pytest.mark.parametrize("subtype", ["plain", "html"])
-def test_referral_hides_the_rest_of_the_record(subtype: str) -> None:
-    body = part(refer(case(message=LONG_MESSAGE)), subtype)
-    for secret in (
-        LONG_TAIL,
-        LONG_MESSAGE,
-        *CASE.reasons,
-        *REASONS_DE,
-        *REASONS_EN,
-        CASE.case_url,
-        CASE.status_url,
-        "Haddad Logistik",
-        "Wolfenbüttel",
-        "Ana Müller",
-        "Dolmetschung",
-    ):
-        assert secret not in body, secret
-
-
-def test_referral_excerpt_is_about_300_characters() -> None:
-    body = part(refer(case(message="x" * 280 + " " + "y" * 100)), "plain")
-    (line,) = [line for line in body.splitlines() if line.startswith("Kurzfassung / Summary: ")]
-    excerpt = line.removeprefix("Kurzfassung / Summary: ")
-    assert excerpt == "x" * 280 + " …"
-    assert "Kurzfassung / Summary: kurz\n" in part(refer(case(message="kurz")), "plain")
-
-
-def test_referral_copies_the_enquirer_and_says_so() -> None:
-    parsed = refer()
-    (cc,) = parsed["Cc"].addresses
-    assert (cc.display_name, cc.addr_spec) == ("Samira Haddad", "samira@example.net")
-    assert parsed["To"].addresses[0].addr_spec == "iq@example.com"
-    assert "erhält diese E-Mail in Kopie" in part(parsed, "plain")
-    assert "they are in copy, please contact them directly." in part(parsed, "plain")
-
-
-def test_referral_without_an_enquirer_address_says_to_call() -> None:
-    parsed = refer(case(enquirer_email=None))
-    assert "Cc" not in parsed
-    body = part(parsed, "plain")
-    assert "keine E-Mail-Adresse angegeben; bitte nehmen Sie telefonisch Kontakt auf" in body
-    assert "they gave no e-mail address, please call them." in body
-    assert "in Kopie" not in body
-
-
-def test_referral_without_any_contact_asks_the_partner_to_reply() -> None:
-    parsed = refer(case(enquirer_email=None, enquirer_phone=None))
-    assert "Cc" not in parsed
-    body = part(parsed, "plain")
-    assert "bitte antworten Sie auf diese E-Mail, wir stellen den Kontakt her" in body
-    assert "telefonisch" not in body
-
-
-def test_referral_is_german_with_an_english_line() -> None:
-    body = part(refer(), "plain")
-    assert body.startswith("Guten Tag IQ Netzwerk Niedersachsen,")
-    english = [line for line in body.splitlines() if line.startswith("In English:")]
-    assert len(english) == 1
-    parsed = refer()
-    assert parsed["Auto-Submitted"] == "auto-generated"
-    assert str(parsed["Subject"]).startswith(f"[{REFERENCE}] Vermittlung einer Anfrage")
-
-
-def test_referral_escapes_html() -> None:
-    page = part(refer(case(message="<script>x()</script>", enquirer_name="<b>B</b>")), "html")
-    assert "<script>" not in page
-    assert "&lt;script&gt;x()&lt;/script&gt;" in page
-    assert "<b>B</b>" not in page
