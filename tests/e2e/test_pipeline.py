@@ -29,6 +29,15 @@ def _mails_to(sink: SmtpSink, address: str, count: int = 1) -> list[EmailMessage
     return wait_until(found, timeout=90, what=f"{count} mail(s) to {address}")
 
 
+def _sent(system: System, name: str, **fields: object) -> tuple[str, str]:
+    """Posts an enquiry from Braunschweig by a new address; returns the address and reference."""
+    enquirer = f"{name.split()[0].lower()}.{uuid.uuid4().hex[:8]}@example.net"
+    body = {"name": name, "email": enquirer, "postal_code": "38106", "consent_processing": True}
+    response = system.post(body | fields)
+    assert response.status_code == 202, response.text
+    return enquirer, response.json()["reference"]
+
+
 def test_posted_enquiry_is_routed_and_both_mails_arrive(
     system: System, smtp: SmtpSink, db: Engine
 ) -> None:
@@ -102,19 +111,7 @@ def _plain(message: EmailMessage) -> str:
 def test_an_auto_referral_goes_to_the_partner_alone_and_the_confirmation_says_so(
     system: System, smtp: SmtpSink, db: Engine
 ) -> None:
-    enquirer = f"samir.{uuid.uuid4().hex[:8]}@example.net"
-    response = system.post(
-        {
-            "name": "Samir Khalil",
-            "email": enquirer,
-            "postal_code": "38106",
-            "message": ARABIC,
-            "consent_processing": True,
-            "consent_referral": True,
-        }
-    )
-    assert response.status_code == 202, response.text
-    reference = response.json()["reference"]
+    enquirer, reference = _sent(system, "Samir Khalil", message=ARABIC, consent_referral=True)
 
     # The recognition partner refers at once (auto_refer) and speaks German first.
     (partner_mail,) = [
@@ -143,20 +140,13 @@ def test_an_auto_referral_goes_to_the_partner_alone_and_the_confirmation_says_so
 def test_a_managers_referral_tells_the_enquirer_in_their_language(
     system: System, smtp: SmtpSink, db: Engine
 ) -> None:
-    enquirer = f"huda.{uuid.uuid4().hex[:8]}@example.net"
-    response = system.post(
-        {
-            "name": "Huda Saleh",
-            "email": enquirer,
-            "postal_code": "38106",
-            "subject": "دورة لغة",
-            "message": "مرحبا، أبحث عن دورة لغة ألمانية ومكان في روضة لابني في براونشفايغ.",
-            "consent_processing": True,
-            "consent_referral": True,
-        }
+    enquirer, reference = _sent(
+        system,
+        "Huda Saleh",
+        subject="دورة لغة",
+        message="مرحبا، أبحث عن دورة لغة ألمانية ومكان في روضة لابني في براونشفايغ.",
+        consent_referral=True,
     )
-    assert response.status_code == 202, response.text
-    reference = response.json()["reference"]
     _mails_to(smtp, enquirer)  # routed and confirmed
     token = system.cli("token", "create", "m-02")
     assert token.returncode == 0, token.stderr

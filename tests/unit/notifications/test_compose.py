@@ -24,11 +24,12 @@ from services.notifications.compose import (
     triage_notice,
 )
 from services.notifications.mime import to_bytes
-from tests.support.cases import PARTNER
+from shared.reasons import Names
+from tests.support.cases import PARTNER, SENDER
+from tests.support.cases import case as case_of
 
 REFERENCE = "WC-2026-000123"
-SENDER = Sender(address="welcome@example.org", name="Welcome Center Region Braunschweig-Wolfsburg")
-CASE = CaseView(
+CASE = case_of(
     reference=REFERENCE,
     language="de",
     enquirer_name="Zoë Ölçer",
@@ -37,15 +38,13 @@ CASE = CaseView(
     requester_type="worker",
     company="Pflegedienst Sonnenschein GmbH",
     topics=("recognition", "language"),
-    district="wolfenbuettel",
-    site_name="Welcome Center Braunschweig",
     subject="Anerkennung meines Diploms",
     message="Ich bin Pflegekraft aus der Türkei und möchte in Wolfenbüttel arbeiten.",
     status_url="https://welcome.example.org/status/tok-abc",
     case_url="https://desk.example.org/cases/123",
     reasons=("speaks de", "focus recognition; 3/20 open"),
     needs_interpreter=False,
-    manager_name="Ana Müller",
+    names=Names(),
 )
 INJECTION = "Evil\r\nBcc: x@example.org"
 ISOLATED = f'<bdi dir="ltr" style="white-space:nowrap;">{REFERENCE}</bdi>'  # whole, left to right
