@@ -7,11 +7,19 @@ from typing import cast
 from sqlalchemy import Table, insert
 from sqlalchemy.orm import Session
 
-from shared.db.models import DeliveryRow, EnquiryRow, utcnow
+from shared.db.models import DeliveryRow, EnquiryRow, PartnerRow, utcnow
 from shared.events import MailRequested
 from shared.messaging.outbox import add_event
 
-KINDS = ("confirmation", "manager", "triage", "referral", "follow_up", "reply")
+KINDS = (
+    "confirmation",
+    "manager",
+    "triage",
+    "referral",
+    "referral_notice",
+    "follow_up",
+    "reply",
+)
 _DELIVERIES = cast(Table, DeliveryRow.__table__)
 _INSERT_DELIVERY = insert(_DELIVERIES).returning(_DELIVERIES.c.id)  # compiled once
 
@@ -49,3 +57,24 @@ def request_mail(
         session, MailRequested(correlation_id=enquiry.correlation_id, delivery_id=delivery_id)
     )
     return delivery_id, event_id
+
+
+def request_referral(
+    session: Session, *, enquiry: EnquiryRow, partner: PartnerRow
+) -> tuple[int, ...]:
+    """Asks for the partner's mail and, when the enquirer gave an address, the notice that
+    tells them who got their data; returns the outbox events' ids. Never commits."""
+    asked: list[tuple[str, str, str | None]] = [("referral", partner.email, partner.name)]
+    if enquiry.email:
+        asked.append(("referral_notice", enquiry.email, enquiry.name))
+    return tuple(
+        request_mail(
+            session,
+            enquiry=enquiry,
+            kind=kind,
+            recipient=recipient,
+            recipient_name=name,
+            partner_id=partner.id,
+        )[1]
+        for kind, recipient, name in asked
+    )

@@ -29,6 +29,30 @@ TOPIC_LABELS: Final = {
     "other": "other",
 }
 
+TOPIC_LABELS_DE: Final = {
+    "labour_market": "Zugang zum Arbeitsmarkt",
+    "recognition": "Anerkennung ausländischer Abschlüsse",
+    "language": "Deutschkurse",
+    "study": "Studium",
+    "vocational_training": "Berufsausbildung",
+    "job_application": "Bewerbung",
+    "employer_hiring": "Einstellung aus dem Ausland",
+    "living": "Leben in der Region",
+    "other": "Sonstiges",
+}
+
+# The districts' names as written (the codes drop umlauts).
+DISTRICT_NAMES: Final = {
+    "braunschweig": "Braunschweig",
+    "salzgitter": "Salzgitter",
+    "wolfenbuettel": "Wolfenbüttel",
+    "peine": "Peine",
+    "goslar": "Goslar",
+    "wolfsburg": "Wolfsburg",
+    "gifhorn": "Gifhorn",
+    "helmstedt": "Helmstedt",
+}
+
 # Languages the region's enquirers write in; the detector is limited to these.
 REGION_LANGUAGES: Final = (
     "de",

@@ -15,7 +15,7 @@ from fastapi_offline import FastAPIOffline
 from prometheus_client import REGISTRY
 from sqlalchemy.exc import OperationalError
 
-from services.intake import api, form
+from services.intake import api, form, status_page
 from services.intake.answers import COMMON
 from services.intake.inbound import views as inbound
 from services.intake.middleware import BodyLimit, CorrelationId, RefuseNul
@@ -87,6 +87,7 @@ def create_app(
     app.add_exception_handler(OperationalError, _database_away)
     app.include_router(api.router, responses=COMMON)
     app.include_router(form.router)
+    app.include_router(status_page.router)
     app.include_router(inbound.router, responses=COMMON)
     app.mount("/static", StaticFiles(directory=form.STATIC), name="static")
     app.add_middleware(

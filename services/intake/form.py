@@ -1,4 +1,5 @@
-"""The public web form: plain HTML that works on a phone, without JavaScript, in eight languages.
+"""The public web form: plain HTML that works on a phone, without JavaScript, in every language
+the region's enquirers write in.
 
 GET / shows the form; POST / stores the enquiry through the same service function
 as the API and redirects (303) to /thanks/{status_token}, or shows the form again
@@ -18,14 +19,8 @@ from starlette.datastructures import FormData
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.formparsers import MultiPartException
 
-from services.intake import csrf, form_errors, languages, service
-from services.intake.deps import (
-    CorrelationIdDep,
-    DbSession,
-    RuntimeDep,
-    lookup_limited,
-    retry_after,
-)
+from services.intake import csrf, form_errors, languages, pages, service
+from services.intake.deps import CorrelationIdDep, RuntimeDep, retry_after
 from services.intake.form_input import HONEYPOT, LANGUAGE, TOKEN, Submission, blank
 from services.intake.form_input import read_submission as read_fields
 from services.intake.middleware import BodyTooLargeError
@@ -35,42 +30,6 @@ router = APIRouter(include_in_schema=False)
 log = structlog.get_logger()
 
 STATIC: Final = languages.HERE / "static"
-ANSWER_DAYS: Final = 2  # what the Welcome Center promises: an answer within two working days
-_SECURITY_HEADERS: Final = {
-    "Content-Security-Policy": "default-src 'none'; style-src 'self'; img-src 'self'; "
-    "form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
-    "X-Content-Type-Options": "nosniff",
-    "X-Frame-Options": "DENY",
-    "Referrer-Policy": "no-referrer",  # the thank-you page's address is the enquirer's status link
-    "Cache-Control": "no-store",
-}
-
-
-def _choice(request: Request, *, given: str | None = None) -> languages.Choice:
-    if given and (language := languages.supported(given)):
-        return languages.Choice(language, remember=False)
-    return languages.choose(
-        query=request.query_params.get("lang"),
-        cookie=request.cookies.get(languages.COOKIE),
-        accept_language=request.headers.get("accept-language"),
-    )
-
-
-def _page(
-    choice: languages.Choice, template: str, code: int = 200, /, **context: object
-) -> Response:
-    html = languages.render(choice, template, **context)
-    response = HTMLResponse(html, status_code=code, headers=_SECURITY_HEADERS)
-    response.headers["Content-Language"] = choice.language
-    if choice.remember:
-        response.set_cookie(
-            languages.COOKIE,
-            choice.language,
-            max_age=languages.COOKIE_MAX_AGE,
-            httponly=True,
-            samesite="lax",
-        )
-    return response
 
 
 def _guard(request: Request) -> csrf.FormGuard:
@@ -91,7 +50,7 @@ def _form_page(
     if new_browser:
         browser_id = csrf.FormGuard.new_browser_id()
     t = languages.translations(choice.language)
-    response = _page(
+    response = pages.page(
         choice,
         "form.html.j2",
         status,
@@ -116,7 +75,7 @@ def _form_page(
 
 @router.get("/", response_class=HTMLResponse)
 def show_form(request: Request) -> Response:
-    choice = _choice(request)
+    choice = pages.choice(request)
     return _form_page(request, choice, blank(answer_language=choice.language))
 
 
@@ -141,7 +100,7 @@ async def submit_form(
 ) -> Response:
     form = await _read_form(request)
     if form is None:
-        choice = _choice(request)
+        choice = pages.choice(request)
         return _form_page(
             request,
             choice,
@@ -150,7 +109,7 @@ async def submit_form(
             problem="unreadable",
         )
     lang_field = form.get(LANGUAGE)
-    choice = _choice(request, given=lang_field if isinstance(lang_field, str) else None)
+    choice = pages.choice(request, given=lang_field if isinstance(lang_field, str) else None)
     if form.get(HONEYPOT):
         log.info("form_honeypot_filled")
         return RedirectResponse(f"/thanks?lang={choice.language}", status_code=303)
@@ -195,25 +154,3 @@ async def submit_form(
 def favicon() -> Response:
     # Asked for by every browser at this address; a PNG is welcome there.
     return FileResponse(STATIC / "favicon.png", media_type="image/png")
-
-
-@router.get("/thanks", response_class=HTMLResponse)
-def thank_you(request: Request) -> Response:
-    return _page(_choice(request), "thanks.html.j2", reference=None)
-
-
-@router.get("/thanks/{token}", response_class=HTMLResponse, dependencies=[Depends(lookup_limited)])
-def thanks(token: str, request: Request, session: DbSession) -> Response:
-    choice = _choice(request)
-    found = service.read_status(session, token=token) if len(token) <= 64 else None
-    if found is None:
-        return _page(choice, "not_found.html.j2", 404)
-    base = request.app.state.runtime.settings.base_url.rstrip("/")
-    return _page(
-        choice,
-        "thanks.html.j2",
-        reference=found.reference,
-        status=found.status,
-        status_url=f"{base}/thanks/{token}",
-        days=ANSWER_DAYS,
-    )

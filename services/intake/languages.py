@@ -24,11 +24,12 @@ TEMPLATES = HERE / "templates"
 LOCALES = HERE / "locales"
 DOMAIN = "messages"
 
-# The form speaks these; English is the source text, so it has no catalogue.
+# The form speaks every language the region's enquirers write in, as their confirmation
+# does; English is the source text, so it has no catalogue.
 SOURCE_LANGUAGE: Final = "en"
 DEFAULT_LANGUAGE: Final = "de"  # the region's language, for a browser that states nothing
-TRANSLATED: Final = ("de", "ar", "uk", "ru", "tr", "es", "pl")
-FORM_LANGUAGES: Final = ("de", "en", "ar", "uk", "ru", "tr", "es", "pl")
+FORM_LANGUAGES: Final = REGION_LANGUAGES
+TRANSLATED: Final = tuple(code for code in FORM_LANGUAGES if code != SOURCE_LANGUAGE)
 RIGHT_TO_LEFT: Final = frozenset({"ar", "fa"})
 COOKIE: Final = "wd_lang"
 COOKIE_MAX_AGE: Final = 365 * 24 * 3600

@@ -18,7 +18,9 @@ from services.intake.storage import CASE_DEFAULTS, insert_received
 from shared.db.models import (
     EnquiryRow,
     IdempotencyRow,
+    ManagerRow,
     ReferralRow,
+    SiteRow,
     utcnow,
 )
 from shared.enquiry import EnquiryFields
@@ -150,16 +152,25 @@ NEXT_STEPS: dict[Status, str] = {
 }
 
 
+# Case statuses in which a manager has the enquiry (assigned, taken on, or answered).
+_WITH_MANAGER = frozenset({"assigned", "accepted", "waiting"})
+
+
 def read_status(session: Session, *, token: str) -> StatusRead | None:
-    row = session.scalar(select(EnquiryRow).where(EnquiryRow.status_token == token))
-    if row is None or row.reference is None:
+    found = session.execute(
+        select(EnquiryRow, ManagerRow.site)
+        .outerjoin(ManagerRow, ManagerRow.id == EnquiryRow.manager_id)
+        .where(EnquiryRow.status_token == token)
+    ).first()
+    if found is None or found[0].reference is None:
         return None
+    row, manager_site = found
     status: Status
     if row.status == "closed":
         status = "closed"
     elif session.scalar(select(ReferralRow.id).where(ReferralRow.enquiry_id == row.id).limit(1)):
         status = "referred"
-    elif row.status == "assigned":
+    elif row.status in _WITH_MANAGER:
         status = "with_manager"
     elif row.status == "triage":
         status = "waiting"
@@ -169,6 +180,13 @@ def read_status(session: Session, *, token: str) -> StatusRead | None:
         reference=row.reference,
         status=status,
         received_at=row.received_at,
-        site=row.site,
+        # Where the enquirer is advised: the manager's site, which a cross-site language
+        # match makes another than the site of the enquirer's place; the mails name it too.
+        site=manager_site or row.site,
         next_step=NEXT_STEPS[status],
     )
+
+
+def site_name(session: Session, code: str | None) -> str | None:
+    """The directory's name of a site, e.g. "Welcome Center Wolfsburg"."""
+    return session.scalar(select(SiteRow.name).where(SiteRow.code == code)) if code else None

@@ -1,15 +1,25 @@
-"""A case as the mails show it, read with one query: the enquiry, its manager and its site."""
+"""A case as the mails show it, read with one query: the enquiry, its manager, its site and
+the manager's site; and the names its routing reasons quote."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, cast
 
 from sqlalchemy import Table, bindparam, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
-from services.notifications.compose import CaseView
-from shared.db.models import EnquiryRow, InboundMailRow, ManagerRow, SiteRow
+from services.notifications.views import CaseView, PartnerView
+from shared import reasons
+from shared.db.models import (
+    EnquiryRow,
+    InboundMailRow,
+    ManagerRow,
+    PartnerRow,
+    ReferralRow,
+    SiteRow,
+)
+from shared.reasons.names import load_names
 
 
 @dataclass(frozen=True)
@@ -30,6 +40,7 @@ class LoadedCase:
 _E = cast(Table, EnquiryRow.__table__).c
 _M = cast(Table, ManagerRow.__table__).c
 _S = cast(Table, SiteRow.__table__).c
+_MANAGER_SITE = aliased(SiteRow, name="manager_site")
 # The Message-ID of the mail a case came in by: its confirmation answers that mail.
 _FIRST_MAIL = (
     select(InboundMailRow.message_id)
@@ -60,15 +71,32 @@ _CASE = (
         _M.name.label("manager_name"),
         _M.email.label("manager_email"),
         _S.name.label("site_name"),
+        _MANAGER_SITE.name.label("manager_site_name"),
         _S.team_email,
         _FIRST_MAIL.label("first_mail_id"),
     )
     .select_from(cast(Table, EnquiryRow.__table__))
     .outerjoin(cast(Table, ManagerRow.__table__), _M.id == _E.manager_id)
     .outerjoin(cast(Table, SiteRow.__table__), _S.code == _E.site)
+    .outerjoin(_MANAGER_SITE, _MANAGER_SITE.code == _M.site)
     .where(_E.id == bindparam("key"))
 )
 _CASE_FOR_UPDATE = _CASE.with_for_update(of=cast(Table, EnquiryRow.__table__))
+_PARTNER_COLUMNS = (
+    PartnerRow.id,
+    PartnerRow.name,
+    PartnerRow.email,
+    PartnerRow.languages,
+    PartnerRow.topics,
+)
+_PARTNER = select(*_PARTNER_COLUMNS).where(PartnerRow.id == bindparam("key"))
+# The partners the routing referred the case to at once (a manager's referral names its own).
+_AUTO_REFERRED = (
+    select(*_PARTNER_COLUMNS)
+    .join(ReferralRow, ReferralRow.partner_id == PartnerRow.id)
+    .where(ReferralRow.enquiry_id == bindparam("key"), ReferralRow.requested_by == "auto")
+    .order_by(ReferralRow.id)
+)
 
 
 def load_case(
@@ -84,7 +112,24 @@ def load_case(
     manager = Contact(row.manager_email, row.manager_name) if row.manager_email else None
     team = Contact(row.team_email, row.site_name) if row.team_email else None
     enquirer = Contact(row.email, row.name or "") if row.email else None
-    return LoadedCase(row.id, case_view(row, base_url), enquirer, manager, team)
+    view = case_view(row, base_url)
+    referred = tuple(map(_partner_view, connection.execute(_AUTO_REFERRED, {"key": row.id})))
+    view = replace(view, names=reason_names(session, view), referred=referred)
+    return LoadedCase(row.id, view, enquirer, manager, team)
+
+
+def _partner_view(row: Any) -> PartnerView:
+    return PartnerView(row.id, row.name, row.email, tuple(row.languages), tuple(row.topics))
+
+
+def load_partner(session: Session, partner_id: str) -> PartnerView | None:
+    row = session.connection().execute(_PARTNER, {"key": partner_id}).first()
+    return None if row is None else _partner_view(row)
+
+
+def reason_names(session: Session, case: CaseView) -> reasons.Names:
+    """The names of the managers, partners and sites the case's reasons quote by id."""
+    return load_names(session, reasons.referenced(reasons.parse_all(case.reasons)))
 
 
 def case_view(row: Any, base_url: str) -> CaseView:
@@ -102,10 +147,11 @@ def case_view(row: Any, base_url: str) -> CaseView:
         site_name=row.site_name,
         subject=row.subject,
         message=row.message,
-        status_url=f"{base}/api/v1/status/{row.status_token}",
+        status_url=f"{base}/status/{row.status_token}",
         case_url=f"{base}/cases/{row.reference}",
         reasons=tuple(row.reasons or ()),
         needs_interpreter=row.needs_interpreter,
         manager_name=row.manager_name,
+        manager_site_name=row.manager_site_name,
         in_reply_to=row.first_mail_id,
     )

@@ -1,11 +1,14 @@
 """Translation catalogues (.po, read at run time) and one Jinja2 environment per language."""
 
 import functools
+import unicodedata
 from pathlib import Path
 from typing import Final
 
 from babel.support import Translations
-from jinja2 import Environment
+from jinja2 import Environment, pass_context
+from jinja2.runtime import Context
+from markupsafe import Markup
 
 from shared.i18n import load_translations, template_environment
 
@@ -32,6 +35,7 @@ TRANSLATED: Final = (
     "fa",
     "vi",
     "zh",
+    "hi",
 )
 CONFIRMATION_LANGUAGES: Final = frozenset((SOURCE_LANGUAGE, *TRANSLATED))
 RIGHT_TO_LEFT: Final = frozenset({"ar", "fa"})
@@ -60,11 +64,44 @@ def translations(language: str) -> Translations:
     return load_translations(LOCALES, language, source_language=SOURCE_LANGUAGE)
 
 
+@pass_context
+def isolate(context: Context, reference: str) -> str | Markup:
+    """A reference such as "WC-2026-000123" kept whole and left to right inside any text.
+
+    Its hyphens and digits have no direction of their own: in Arabic or Persian text they
+    would be reordered ("-WC-2026 / 000123") and broken across lines. The HTML part isolates
+    it in a <bdi dir="ltr"> that never wraps; a right-to-left text part between the Unicode
+    isolates LRI and PDI."""
+    if context.eval_ctx.autoescape:
+        return Markup('<bdi dir="ltr" style="white-space:nowrap;">{}</bdi>').format(reference)
+    return f"\u2066{reference}\u2069" if context.get("direction") == "rtl" else reference
+
+
+@pass_context
+def own(context: Context, words: str) -> str | Markup:
+    """What a person wrote (a name, a subject), isolated from the sentence around it.
+
+    An Arabic name in a German greeting, or a Latin one in an Arabic greeting, would
+    otherwise carry the comma after it to the wrong end. The HTML part uses <bdi>, which
+    takes the direction of the words themselves; a text part the isolates FSI and PDI,
+    wherever either the mail or the words run right to left."""
+    if context.eval_ctx.autoescape:
+        return Markup("<bdi>{}</bdi>").format(words)
+    if context.get("direction") == "rtl" or any(
+        unicodedata.bidirectional(char) in ("R", "AL") for char in words
+    ):
+        return f"\u2068{words}\u2069"
+    return words
+
+
 @functools.cache
 def environment(language: str) -> Environment:
-    return template_environment(
+    env = template_environment(
         TEMPLATES, translations(language), escape_by_default=False, keep_trailing_newline=True
     )
+    env.filters["isolate"] = isolate
+    env.filters["own"] = own
+    return env
 
 
 def render(language: str, template: str, /, **context: object) -> str:

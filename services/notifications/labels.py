@@ -5,34 +5,11 @@ from typing import Final
 from babel import Locale
 from babel.core import UnknownLocaleError
 
-from shared.vocabulary import TOPIC_LABELS
-
-TOPIC_LABELS_DE: Final = {
-    "labour_market": "Zugang zum Arbeitsmarkt",
-    "recognition": "Anerkennung ausländischer Abschlüsse",
-    "language": "Deutschkurse",
-    "study": "Studium",
-    "vocational_training": "Berufsausbildung",
-    "job_application": "Bewerbung",
-    "employer_hiring": "Einstellung aus dem Ausland",
-    "living": "Leben in der Region",
-    "other": "Sonstiges",
-}
+from shared.vocabulary import DISTRICT_NAMES, TOPIC_LABELS, TOPIC_LABELS_DE
 
 REQUESTER_LABELS: Final = {
     "worker": "Person (Fachkraft, Studium, Ausbildung, Familie) / individual",
     "employer": "Unternehmen / employer",
-}
-
-DISTRICT_NAMES: Final = {
-    "braunschweig": "Braunschweig",
-    "salzgitter": "Salzgitter",
-    "wolfenbuettel": "Wolfenbüttel",
-    "peine": "Peine",
-    "goslar": "Goslar",
-    "wolfsburg": "Wolfsburg",
-    "gifhorn": "Gifhorn",
-    "helmstedt": "Helmstedt",
 }
 
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from services.notifications.cases import Contact, LoadedCase, load_case
@@ -23,7 +22,6 @@ from services.notifications.service import (
     note_failure,
     send_delivery,
 )
-from shared.db.models import PartnerRow, ReferralRow
 
 ROUTED_KINDS = ("manager", "triage", "confirmation", "referral")
 
@@ -74,26 +72,13 @@ class Notified:
         return [d for d, _, outcome in self.outcomes if outcome in ("failed", "dead")]
 
 
-_AUTO_REFERRALS = (
-    select(PartnerRow.id, PartnerRow.email, PartnerRow.name)
-    .join(ReferralRow, ReferralRow.partner_id == PartnerRow.id)
-    .where(ReferralRow.enquiry_id == bindparam("key"), ReferralRow.requested_by == "auto")
-    .order_by(ReferralRow.id)
-)
-
-
-def _auto_referrals(session: Session, enquiry_id: int) -> list[tuple[str, Contact]]:
-    rows = session.connection().execute(_AUTO_REFERRALS, {"key": enquiry_id})
-    return [(partner_id, Contact(email, name)) for partner_id, email, name in rows]
-
-
 def plan_deliveries(session: Session, loaded: LoadedCase) -> list[Delivery]:
     """The decision's deliveries in sending order, adding those not written yet."""
     wanted = wanted_mails(
         enquirer=loaded.enquirer,
         manager=loaded.manager,
         team=loaded.team,
-        partners=_auto_referrals(session, loaded.enquiry_id),
+        partners=[(p.id, Contact(p.email, p.name)) for p in loaded.view.referred],
     )
     existing = {
         (d.kind, d.recipient.lower(), d.partner_id): d

@@ -12,13 +12,14 @@ from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from services.notifications import compose, deliveries
-from services.notifications.cases import load_case
+from services.notifications.cases import load_case, load_partner
 from services.notifications.deliveries import Delivery
 from services.notifications.follow_up import FollowUpView, follow_up_notice
 from services.notifications.headers import domain_of
 from services.notifications.mailer import Mailer
 from services.notifications.mime import set_plain
 from services.notifications.reply import compose_reply, load_reply
+from services.notifications.views import PartnerView
 from shared.db.models import CaseMessageRow, DeliveryRow, SuppressedAddressRow, utcnow
 
 
@@ -63,13 +64,17 @@ def _suppressed(session: Session, address: str) -> bool:
     return found.first() is not None
 
 
+# Automatic mails to the enquirer: none goes to an address that bounced hard.
+TO_ENQUIRER = frozenset({"confirmation", "referral_notice"})
+
+
 def held_back(session: Session, delivery: Delivery, policy: MailPolicy) -> str | None:
     """Why an automatic mail must not go out, or None when it may."""
-    if delivery.kind != "confirmation":
+    if delivery.kind not in TO_ENQUIRER:
         return None
     if _suppressed(session, delivery.recipient):
         return "address suppressed after a hard bounce"
-    if _too_many_confirmations(session, delivery, policy):
+    if delivery.kind == "confirmation" and _too_many_confirmations(session, delivery, policy):
         return "confirmation rate limit for this address"
     return None
 
@@ -121,13 +126,24 @@ def build_message(
         return compose.triage_notice(
             case, policy.sender, team_address=delivery.recipient, unique=unique
         )
-    return compose.referral(
-        case,
-        policy.sender,
-        partner_name=delivery.recipient_name or "",
-        partner_address=delivery.recipient,
-        unique=unique,
-    )
+    partner = _partner(session, delivery)
+    if delivery.kind == "referral_notice":
+        return compose.referral_notice(case, policy.sender, partner=partner, unique=unique)
+    return compose.referral(case, policy.sender, partner=partner, unique=unique)
+
+
+def _partner(session: Session, delivery: Delivery) -> PartnerView:
+    """The delivery's partner as the directory has it now. One no longer in the directory
+    keeps the name and address its referral was asked with, and no language (its mail goes
+    out in German and English)."""
+    found = load_partner(session, delivery.partner_id) if delivery.partner_id else None
+    if found is not None:
+        return found
+    if delivery.kind == "referral":
+        name, address = delivery.recipient_name or "", delivery.recipient
+    else:
+        name, address = delivery.partner_id or "", ""
+    return PartnerView(delivery.partner_id or "", name, address, (), ())
 
 
 def send_delivery(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from shared import reasons
 from shared.directory import Partner
 
 MAX_SUGGESTIONS = 3
@@ -86,21 +87,30 @@ class PartnerIndex:
         consent_referral: bool,
     ) -> Suggestion:
         chosen: list[Partner] = []
-        reasons: list[str] = []
+        said: list[str] = []
         for topic in topics:  # primary topic first
             for partner in self.fitting(topic, requester_type, district, language):
                 if len(chosen) == MAX_SUGGESTIONS:
                     break
                 if all(partner.id != c.id for c in chosen):
                     chosen.append(partner)
-                    speaks = f", speaks {language}" if language in partner.languages else ""
-                    where = "region-wide" if not partner.districts else f"covers {district}"
-                    reasons.append(f"partner {partner.id}: {topic}, {where}{speaks}")
+                    kind = "partner_local" if partner.districts else "partner_region"
+                    if language in partner.languages:
+                        kind += "_speaks"
+                    said.append(
+                        reasons.text(
+                            kind,
+                            partner=partner.id,
+                            topic=topic,
+                            district=district,
+                            language=language,
+                        )
+                    )
         referral = None
         if chosen and chosen[0].auto_refer:
             if consent_referral:
                 referral = chosen[0]
-                reasons.append(f"referral to {chosen[0].id}: automatic, enquirer consented")
+                said.append(reasons.text("auto_referral", partner=chosen[0].id))
             else:
-                reasons.append(f"no referral to {chosen[0].id}: enquirer did not consent")
-        return Suggestion(tuple(chosen), referral, tuple(reasons))
+                said.append(reasons.text("no_consent", partner=chosen[0].id))
+        return Suggestion(tuple(chosen), referral, tuple(said))

@@ -13,7 +13,9 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from shared import reasons
 from shared.directory import Manager
+from shared.reasons import exclusion_text
 
 MAX_LISTED_EXCLUSIONS = 20
 
@@ -60,9 +62,11 @@ class Staffing:
         for manager in managers:
             absence = manager.absent_on(day)
             if not manager.active:
-                self.away[manager.id] = "inactive"
+                self.away[manager.id] = reasons.exclusion_text("inactive")
             elif absence is not None:
-                self.away[manager.id] = f"absent until {absence.end.isoformat()}"
+                self.away[manager.id] = reasons.exclusion_text(
+                    "absent", date=absence.end.isoformat()
+                )
         size = len(managers)
         self.present = np.array([m.id not in self.away for m in managers], dtype=bool)
         self.capacity = np.array([m.capacity for m in managers], dtype=np.int64)
@@ -144,14 +148,18 @@ def _best(candidates: npt.NDArray[np.bool_], staffing: Staffing, table: LoadTabl
 
 
 def _describe(manager: Manager, facts: CaseFacts, table: LoadTable) -> str:
-    parts = []
-    if facts.language in manager.languages:
-        parts.append(f"speaks {facts.language}")
-    focus = "generalist" if manager.generalist else f"focus {facts.primary_topic}"
-    if manager.generalist or facts.primary_topic in manager.topics:
-        parts.append(focus)
-    parts.append(f"{table.open[table.index[manager.id]]}/{manager.capacity} open")
-    return f"{manager.id}: " + "; ".join(parts)
+    focus = None
+    if manager.generalist:
+        focus = "generalist"
+    elif facts.primary_topic in manager.topics:
+        focus = facts.primary_topic
+    return reasons.fit_text(
+        manager.id,
+        language=facts.language if facts.language in manager.languages else None,
+        focus=focus,
+        open_cases=int(table.open[table.index[manager.id]]),
+        capacity=manager.capacity,
+    )
 
 
 def choose_manager(
@@ -163,49 +171,45 @@ def choose_manager(
         if (i := staffing.index.get(manager_id)) is not None:
             room[i] = False
     speakers = room & staffing.speakers_of(facts.language)
-    reasons: list[str] = []
+    said: list[str] = []
 
     if facts.previous_manager is not None:
         i = staffing.index.get(facts.previous_manager)
         if i is not None and speakers[i]:
             again = staffing.managers[i]
-            reasons.append(f"continuity: this enquirer's earlier case is with {again.id}")
-            reasons.append(_describe(again, facts, table))
-            return _decided(again, False, reasons, facts, staffing, table)
-        reasons.append(
-            f"continuity: earlier manager {facts.previous_manager} is not eligible "
-            f"or does not speak {facts.language}"
+            said.append(reasons.text("continuity", manager=again.id))
+            said.append(_describe(again, facts, table))
+            return _decided(again, False, said, facts, staffing, table)
+        said.append(
+            reasons.text("continuity_lost", manager=facts.previous_manager, language=facts.language)
         )
 
     needs_interpreter = not speakers.any()
     pool = room if needs_interpreter else speakers
     if not pool.any():
-        reasons.append("nobody eligible: the case waits in the site's triage queue")
-        return _decided(None, needs_interpreter, reasons, facts, staffing, table)
+        said.append(reasons.text("triage"))
+        return _decided(None, needs_interpreter, said, facts, staffing, table)
     if needs_interpreter:
-        reasons.append(f"no eligible manager speaks {facts.language}: needs interpreter")
+        said.append(reasons.text("needs_interpreter", language=facts.language))
 
     at_site = staffing.at_site(facts.site)
     tier = pool & at_site if at_site is not None else pool
     if not tier.any():
         tier = pool
         if facts.site is not None and not needs_interpreter:
-            reasons.append(
-                f"cross-site language match: nobody eligible at {facts.site} "
-                f"speaks {facts.language}"
-            )
+            said.append(reasons.text("cross_site", site=facts.site, language=facts.language))
         elif facts.site is not None:
-            reasons.append(f"nobody eligible at {facts.site}: another site's manager")
+            said.append(reasons.text("other_site", site=facts.site))
     focus = tier & staffing.focused_on(facts.primary_topic)
     chosen = staffing.managers[_best(focus if focus.any() else tier, staffing, table)]
-    reasons.append(_describe(chosen, facts, table))
-    return _decided(chosen, needs_interpreter, reasons, facts, staffing, table)
+    said.append(_describe(chosen, facts, table))
+    return _decided(chosen, needs_interpreter, said, facts, staffing, table)
 
 
 def _decided(
     chosen: Manager | None,
     needs_interpreter: bool,
-    reasons: list[str],
+    said: list[str],
     facts: CaseFacts,
     staffing: Staffing,
     table: LoadTable,
@@ -214,7 +218,7 @@ def _decided(
     return Assignment(
         manager=chosen.id if chosen else None,
         needs_interpreter=needs_interpreter,
-        reasons=tuple(reasons),
+        reasons=tuple(said),
         excluded=excluded,
         excluded_more=more,
     )
@@ -243,20 +247,20 @@ def _exclusions(
         if why is None:
             open_cases = opens[i]
             if open_cases >= manager.capacity:
-                why = f"at capacity ({open_cases}/{manager.capacity})"
+                why = exclusion_text("at_capacity", open=open_cases, capacity=manager.capacity)
             elif facts.language not in manager.languages:
-                why = f"does not speak {facts.language}"
+                why = exclusion_text("no_language", language=facts.language)
             elif chosen is None:
-                why = "not eligible"
+                why = exclusion_text("not_eligible")
             elif manager.site != chosen.site:
-                why = f"other site ({manager.site})"
+                why = exclusion_text("other_site", site=manager.site)
             elif chosen_focus and not (manager.generalist or facts.primary_topic in manager.topics):
-                why = f"no focus on {facts.primary_topic}"
+                why = exclusion_text("no_focus", topic=facts.primary_topic)
             elif open_cases / manager.capacity > opens[best] / chosen.capacity:
-                why = f"higher load ({open_cases}/{manager.capacity})"
+                why = exclusion_text("higher_load", open=open_cases, capacity=manager.capacity)
             elif lasts[i] > lasts[best]:
-                why = "assigned more recently"
+                why = exclusion_text("more_recent")
             else:
-                why = "ranked lower"
+                why = exclusion_text("ranked_lower")
         listed.append(Exclusion(manager.id, why))
     return tuple(listed), others - len(listed)

@@ -12,27 +12,16 @@ from collections.abc import Iterator
 from email.message import EmailMessage
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page
+from playwright.sync_api import Browser, Page
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from shared.db.models import EnquiryRow
-from tests.support.browser import SCREENSHOTS, chromium, fits_the_width
+from tests.support.browser import chromium, fits_the_phone, phone, screenshot
 from tests.support.stack import Stack, build_stack
 from tests.support.system import wait_until
 
 REFERENCE = re.compile(r"^WC-\d{4}-\d{6}$")
-
-
-def _phone(browser: Browser, locale: str) -> BrowserContext:
-    """An iPhone-sized touch screen: 390 x 844 CSS pixels."""
-    return browser.new_context(
-        viewport={"width": 390, "height": 844},
-        device_scale_factor=2,
-        is_mobile=True,
-        has_touch=True,
-        locale=locale,
-    )
 
 
 @pytest.fixture(scope="module")
@@ -50,12 +39,7 @@ def stack(
 
 
 def _shot(page: Page, name: str) -> None:
-    page.screenshot(path=str(SCREENSHOTS / f"form-{name}.png"), full_page=True)
-
-
-def _fits_the_phone(page: Page) -> None:
-    """One column: nothing wider than the screen, so no sideways scrolling."""
-    assert fits_the_width(page)
+    screenshot(page, f"form-{name}")
 
 
 def _send(page: Page, button: str) -> None:
@@ -103,7 +87,7 @@ def _check_thanks(page: Page, stack: Stack, email: str, lang: str, direction: st
     assert page.locator("html").get_attribute("dir") == direction
     reference = page.locator(".reference").inner_text().strip()
     assert REFERENCE.match(reference), reference
-    _fits_the_phone(page)
+    fits_the_phone(page)
     with Session(stack.db) as session:
         row = session.scalar(select(EnquiryRow).where(EnquiryRow.reference == reference))
         assert row is not None
@@ -115,9 +99,22 @@ def _check_thanks(page: Page, stack: Stack, email: str, lang: str, direction: st
     return reference
 
 
+def _check_status_page(page: Page, lang: str, direction: str, reference: str, title: str) -> None:
+    """The thank-you page's status link opens the status page, in the same language."""
+    with page.expect_navigation():
+        page.locator("a.status-link").tap()
+    assert re.search(r"/status/[\w-]+\?lang=" + lang + "$", page.url), page.url
+    assert page.locator("html").get_attribute("lang") == lang
+    assert page.locator("html").get_attribute("dir") == direction
+    assert page.locator("h1").inner_text() == title
+    assert page.locator(".reference").inner_text().strip() == reference
+    fits_the_phone(page)
+    _shot(page, f"{lang}-5-status")
+
+
 def test_german_form_on_a_phone(browser: Browser, stack: Stack) -> None:
     email = f"jana.{uuid.uuid4().hex[:8]}@example.net"
-    context = _phone(browser, "de-DE")
+    context = phone(browser, "de-DE")
     try:
         page = context.new_page()
         page.goto(f"{stack.system.base_url}/")
@@ -125,14 +122,14 @@ def test_german_form_on_a_phone(browser: Browser, stack: Stack) -> None:
         assert page.locator("html").get_attribute("dir") == "ltr"
         assert page.locator("meta[name=viewport]").count() == 1
         assert page.get_by_label("Ihre Nachricht").get_attribute("id") == "f-message"
-        _fits_the_phone(page)
+        fits_the_phone(page)
         _shot(page, "de-1-form")
 
         _fill_and_send(page, lang="de", name="Jana Nowak", email=email, postal_code="38440")
         _check_error_beside_message(page, "Ihre Nachricht: Bitte füllen Sie dieses Feld aus.")
         assert page.locator("#f-name").input_value() == "Jana Nowak"
         assert page.locator("#f-consent_processing").is_checked()
-        _fits_the_phone(page)
+        fits_the_phone(page)
         _shot(page, "de-3-error")
 
         page.fill(
@@ -143,14 +140,15 @@ def test_german_form_on_a_phone(browser: Browser, stack: Stack) -> None:
         _send(page, "Anfrage senden")
         assert page.locator("h1").inner_text() == "Vielen Dank, wir haben Ihre Anfrage erhalten"
         _shot(page, "de-4-thanks")
-        _check_thanks(page, stack, email, "de", "ltr")
+        reference = _check_thanks(page, stack, email, "de", "ltr")
+        _check_status_page(page, "de", "ltr", reference, "Der Stand Ihrer Anfrage")
     finally:
         context.close()
 
 
 def test_arabic_form_on_a_phone(browser: Browser, stack: Stack) -> None:
     email = f"amal.{uuid.uuid4().hex[:8]}@example.net"
-    context = _phone(browser, "en-GB")
+    context = phone(browser, "en-GB")
     try:
         page = context.new_page()
         page.goto(f"{stack.system.base_url}/")
@@ -160,14 +158,14 @@ def test_arabic_form_on_a_phone(browser: Browser, stack: Stack) -> None:
         assert page.locator("html").get_attribute("lang") == "ar"
         assert page.locator("html").get_attribute("dir") == "rtl"
         assert any(c["name"] == "wd_lang" and c["value"] == "ar" for c in context.cookies())
-        _fits_the_phone(page)
+        fits_the_phone(page)
         _shot(page, "ar-1-form")
 
         _fill_and_send(page, lang="ar", name="أمل حداد", email=email, postal_code="38106")
         assert page.locator("html").get_attribute("dir") == "rtl"
         _check_error_beside_message(page, "رسالتك: يُرجى ملء هذا الحقل.")
         assert page.locator("#f-name").input_value() == "أمل حداد"
-        _fits_the_phone(page)
+        fits_the_phone(page)
         _shot(page, "ar-3-error")
 
         page.fill(
@@ -177,8 +175,9 @@ def test_arabic_form_on_a_phone(browser: Browser, stack: Stack) -> None:
         )
         _send(page, "إرسال الاستفسار")
         _shot(page, "ar-4-thanks")
-        _check_thanks(page, stack, email, "ar", "rtl")
+        reference = _check_thanks(page, stack, email, "ar", "rtl")
         html = _mail_to(stack, email).get_body(("html",))
         assert html is not None and 'dir="rtl"' in html.get_content()
+        _check_status_page(page, "ar", "rtl", reference, "حالة استفسارك")
     finally:
         context.close()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Iterator
+from email.message import EmailMessage
 from typing import Any
 
 import httpx
@@ -15,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from shared.db.models import EnquiryRow
 from tests.support.stack import Stack, build_stack
+from tests.support.system import wait_until
 
 TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
 
@@ -119,7 +121,11 @@ def test_a_filled_honeypot_is_thanked_and_nothing_is_stored(
     [
         ("ar", "ar", "rtl"),
         ("ar-SY,ar;q=0.9,en;q=0.5", "ar", "rtl"),
-        ("fr-FR,fr;q=0.9,es;q=0.8", "es", "ltr"),
+        ("fr-FR,fr;q=0.9,es;q=0.8", "fr", "ltr"),
+        ("sw,es;q=0.8", "es", "ltr"),
+        ("vi", "vi", "ltr"),
+        ("fa-IR,fa;q=0.9", "fa", "rtl"),
+        ("zh-CN", "zh", "ltr"),
         ("pl;q=0.3,uk;q=0.7", "uk", "ltr"),
         ("sw", "de", "ltr"),
         ("", "de", "ltr"),
@@ -248,3 +254,121 @@ def test_unknown_status_links_and_the_stylesheet(client: httpx.Client) -> None:
     assert "Bu sayfayı bulamıyoruz" in missing.text
     css = client.get("/static/form.css")
     assert css.status_code == 200 and css.headers["content-type"].startswith("text/css")
+
+
+# --- the status page -------------------------------------------------------------------------
+
+STATUS_LINK = re.compile(r'<a href="([^"]+)" dir="ltr" class="status-link">')
+
+
+def _sent(client: httpx.Client, email: str, lang: str, **changes: str) -> httpx.Response:
+    """The thank-you page after sending the form in `lang`."""
+    answer = client.post(
+        "/", data=_fields(email, csrf_token=_token(client, lang), lang=lang, **changes)
+    )
+    assert answer.status_code == 303, answer.text[:300]
+    thanks = client.get(answer.headers["location"])
+    assert thanks.status_code == 200
+    return thanks
+
+
+def _row(stack: Stack, email: str) -> EnquiryRow:
+    with Session(stack.db) as session:
+        row = session.scalar(select(EnquiryRow).where(EnquiryRow.email == email))
+        assert row is not None and row.reference is not None
+        return row
+
+
+def _mail_to(stack: Stack, address: str, about: str | None = None) -> EmailMessage:
+    def found() -> EmailMessage | None:
+        return next(
+            (
+                m
+                for m in list(stack.smtp.messages)
+                if address in str(m["To"]) and (about is None or about in str(m["Subject"]))
+            ),
+            None,
+        )
+
+    return wait_until(found, timeout=30, what=f"a mail to {address}")
+
+
+def _plain(message: EmailMessage) -> str:
+    body = message.get_body(("plain",))
+    assert isinstance(body, EmailMessage)
+    return str(body.get_content()).replace("\r\n", "\n")
+
+
+def test_the_thank_you_pages_status_link_keeps_the_language(
+    client: httpx.Client, stack: Stack
+) -> None:
+    email = f"status.{uuid.uuid4().hex[:8]}@example.net"
+    thanks = _sent(client, email, "ar")
+    row = _row(stack, email)
+    link = STATUS_LINK.search(thanks.text)
+    assert link is not None
+    assert link.group(1) == f"{stack.system.base_url}/status/{row.status_token}?lang=ar"
+
+    # Opened later on another device: no cookie, a browser set to German.
+    with httpx.Client(timeout=10) as other:
+        page = other.get(link.group(1), headers={"Accept-Language": "de"})
+    assert page.status_code == 200
+    assert _html_tag(page) == '<html lang="ar" dir="rtl">'
+    assert page.headers["content-language"] == "ar"
+    assert "<h1>حالة استفسارك</h1>" in page.text
+    assert f'<p class="reference" dir="ltr">{row.reference}</p>' in page.text
+    assert "<dt>تاريخ الاستلام</dt>" in page.text
+    for name in ("content-security-policy", "referrer-policy", "cache-control", "x-frame-options"):
+        assert page.headers[name] == thanks.headers[name], name
+    assert '<meta name="robots" content="noindex">' in page.text
+
+
+def test_the_status_page_says_where_and_how_far_in_the_browsers_language(
+    client: httpx.Client, stack: Stack
+) -> None:
+    # Arabic from Wolfsburg: the only Arabic speaker (m-02) works in Braunschweig, so the
+    # case keeps its site (Wolfsburg) and the enquirer is advised in Braunschweig.
+    email = f"wob.{uuid.uuid4().hex[:8]}@example.net"
+    _sent(client, email, "ar", postal_code="38440", preferred_language="ar")
+    token = _row(stack, email).status_token
+
+    def routed() -> EnquiryRow | None:
+        row = _row(stack, email)
+        return row if row.status == "assigned" else None
+
+    row = wait_until(routed, timeout=30, what="the enquiry assigned")
+    assert (row.site, row.manager_id) == ("wolfsburg", "m-02")
+    # The mails name the same site, and say why it is not the one of the enquirer's place.
+    confirmation = _plain(_mail_to(stack, email))
+    assert "الفرع: \u2068مركز الترحيب في براونشفايغ\u2069\n" in confirmation
+    assert "ستحصل على الاستشارة في \u2068مركز الترحيب في براونشفايغ\u2069: هناك" in confirmation
+    manager = _plain(_mail_to(stack, "karim.haddad@example.org", about=row.reference))
+    assert "Zuständig / Manager: Karim Haddad (Welcome Center Braunschweig)\n" in manager
+    assert "Standort / Site: Welcome Center Wolfsburg\n" in manager
+    with httpx.Client(base_url=stack.system.base_url, timeout=10) as fresh:
+        page = fresh.get(f"/status/{token}", headers={"Accept-Language": "vi,en;q=0.5"})
+        assert _html_tag(page) == '<html lang="vi" dir="ltr">'
+        assert "Một tư vấn viên đã nhận yêu cầu của Quý vị và sẽ liên hệ với Quý vị." in page.text
+        assert "<dd>Braunschweig</dd>" in page.text
+        german = fresh.get(f"/status/{token}?lang=de")
+        assert "<dt>Standort des Welcome Centers</dt>\n  <dd>Braunschweig</dd>" in german.text
+        assert "Eine Managerin oder ein Manager hat Ihre Anfrage" in german.text
+        assert fresh.get(f"/api/v1/status/{token}").json()["site"] == "braunschweig"
+
+        # A manager who took the case on, or answered it, still has it.
+        for status in ("accepted", "waiting"):
+            with Session(stack.db) as session, session.begin():
+                session.get_one(EnquiryRow, row.id).status = status
+            assert (
+                "Eine Managerin oder ein Manager hat Ihre Anfrage"
+                in fresh.get(f"/status/{token}?lang=de").text
+            )
+            assert fresh.get(f"/api/v1/status/{token}").json()["status"] == "with_manager"
+
+
+def test_an_unknown_status_link_is_a_page_in_the_language_not_json(client: httpx.Client) -> None:
+    for token in ("no-such-token", "x" * 65):
+        missing = client.get(f"/status/{token}?lang=fr")
+        assert missing.status_code == 404
+        assert missing.headers["content-type"].startswith("text/html")
+        assert "Nous ne trouvons pas cette page" in missing.text

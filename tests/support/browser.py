@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
 from tests.conftest import require
 from tests.support.system import ROOT
@@ -24,6 +24,7 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 SCREENSHOTS = ROOT / "var" / "screenshots"
+PHONE_WIDTH = 390  # CSS pixels of an iPhone-sized screen
 # Installed by `make axe` (and so by `make test`) at the version the Makefile pins.
 AXE_SCRIPT = ROOT / "var" / "node" / "node_modules" / "axe-core" / "axe.min.js"
 # The rules of WCAG 2.0 to 2.2, levels A and AA, axe's best practices, and its level AAA
@@ -46,6 +47,29 @@ def chromium() -> Iterator[Browser]:
             yield launched
         finally:
             launched.close()
+
+
+def phone(browser: Browser, locale: str) -> BrowserContext:
+    """An iPhone-sized touch screen: 390 x 844 CSS pixels."""
+    return browser.new_context(
+        viewport={"width": PHONE_WIDTH, "height": 844},
+        device_scale_factor=2,
+        is_mobile=True,
+        has_touch=True,
+        locale=locale,
+    )
+
+
+def fits_the_phone(page: Page) -> None:
+    """One column: nothing wider than the screen, so no sideways scrolling."""
+    width = page.evaluate(
+        "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+    )
+    assert width[0] <= width[1], f"{width[0]} CSS pixels wide on a {width[1]} pixel screen"
+
+
+def screenshot(page: Page, name: str) -> None:
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
 
 
 def fits_the_width(page: Page) -> bool:

@@ -14,6 +14,7 @@ from services.desk.cases.access import find_case, is_owner
 from services.desk.cases.names import Names, read_names
 from services.desk.cases.replies import bounced
 from services.desk.staff import Staff
+from shared import reasons
 from shared.db.models import (
     AttachmentRow,
     CaseHistoryRow,
@@ -137,7 +138,10 @@ class CaseDetail:
     corrected_by: str | None
 
 
-def read_case(session: Session, *, staff: Staff, reference: str) -> CaseDetail:
+def read_case(
+    session: Session, *, staff: Staff, reference: str, language: str = "en"
+) -> CaseDetail:
+    """`language`: the routing reasons are said in German or English (staff languages)."""
     case = find_case(session, staff, reference)
     names = read_names(session)
     return CaseDetail(
@@ -170,7 +174,7 @@ def read_case(session: Session, *, staff: Staff, reference: str) -> CaseDetail:
         manager_name=names.manager(case.manager_id),
         needs_interpreter=case.needs_interpreter,
         consent_referral=case.consent_referral,
-        decision=_decision(case, names),
+        decision=_decision(case, names, "de" if language == "de" else "en"),
         thread=_thread(session, case),
         deliveries=_deliveries(session, case),
         referrals=_referrals(session, case, names),
@@ -184,11 +188,22 @@ def read_case(session: Session, *, staff: Staff, reference: str) -> CaseDetail:
     )
 
 
-def _decision(case: EnquiryRow, names: Names) -> Decision:
+def _decision(case: EnquiryRow, names: Names, language: reasons.StaffLanguage) -> Decision:
+    said = reasons.Names(managers=names.managers, partners=names.partners, sites=names.sites)
+    lines = [
+        names.in_text(line) if reasons.parse(line).kind == reasons.UNKNOWN else rendered
+        for line, rendered in zip(
+            case.reasons or (), reasons.render_all(case.reasons or (), said, language), strict=True
+        )
+    ]
     return Decision(
-        reasons=[names.in_text(r) for r in case.reasons or ()],
+        reasons=lines,
         excluded=[
-            Excluded(e["manager"], names.manager(e["manager"]) or e["manager"], e["why"])
+            Excluded(
+                e["manager"],
+                names.manager(e["manager"]) or e["manager"],
+                reasons.render_exclusion(e["manager"], e["why"], said, language),
+            )
             for e in case.excluded or ()
         ],
         suggested_partners=[

@@ -35,7 +35,7 @@ from shared.db.models import (
 from shared.directory.model import Absence
 from shared.events import ReassignmentRequested
 from shared.history import record
-from shared.mail_requests import request_mail
+from shared.mail_requests import request_mail, request_referral
 from shared.messaging.outbox import add_event
 from shared.vocabulary import OPEN_STATUSES, OUTCOMES
 
@@ -256,15 +256,8 @@ def refer(
         )
     )
     history(session, case, staff, "referred", partner=partner.id)
-    _, event_id = request_mail(
-        session,
-        enquiry=case,
-        kind="referral",
-        recipient=partner.email,
-        recipient_name=partner.name,
-        partner_id=partner.id,
-    )
-    return Changed(case, "referred", (event_id,))
+    # The partner's mail, and a notice telling the enquirer who got which of their data.
+    return Changed(case, "referred", request_referral(session, enquiry=case, partner=partner))
 
 
 def add_note(session: Session, *, staff: Staff, reference: str, text: str | None) -> Changed:

@@ -23,7 +23,7 @@ from services.desk.deps import Desk, DeskSession, PageStaff, PageUser
 from services.desk.pages.forms import read_form, read_form_with_files, to_int
 from services.desk.runtime import DeskRuntime
 from services.desk.staff import Staff
-from services.desk.views import page
+from services.desk.views import page, ui_language
 from shared.vocabulary import CASE_STATUSES, CHANNELS, OUTCOMES, REGION_LANGUAGES, TOPICS
 
 router = APIRouter(include_in_schema=False)
@@ -91,7 +91,8 @@ def _case_page(
     # The case page's own address, also for the answer to one of its forms.
     here = f"/cases/{quote(reference[:32], safe='')}"
     try:
-        case = read_case(session, staff=user.staff, reference=reference)
+        language, _ = ui_language(request, user.staff.language)
+        case = read_case(session, staff=user.staff, reference=reference, language=language)
     except CaseNotFoundError:
         return page(
             request,

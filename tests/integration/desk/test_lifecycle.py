@@ -289,7 +289,8 @@ def test_refer_needs_consent_and_sends_once(sessions: Sessions) -> None:
             sessions,
             lambda s: lifecycle.refer(s, staff=manager("m-01"), reference=ref, partner_id="p-01"),
         )
-    assert [k for k, _ in _deliveries(sessions, ref)] == ["referral"]
+    # The partner's mail, and the enquirer told who got which of their data.
+    assert [k for k, _ in _deliveries(sessions, ref)] == ["referral", "referral_notice"]
     with sessions() as session:
         count = session.scalar(
             select(func.count())

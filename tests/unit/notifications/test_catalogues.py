@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from babel.messages.extract import extract_from_dir
+from babel.messages.extract import extract_from_dir, extract_from_file
 
-from services.notifications import i18n
+from services.notifications import i18n, vocabulary
+from shared.vocabulary import REGION_LANGUAGES
 from tests.support.catalogues import assert_complete_and_clean, catalogue, ids
 
 LANGUAGES = sorted(i18n.TRANSLATED)
@@ -17,11 +18,15 @@ def test_every_language_directory_is_a_listed_catalogue() -> None:
     assert all(i18n.catalogue_path(language).is_file() for language in LANGUAGES)
 
 
+def test_a_confirmation_speaks_every_language_the_region_writes_in() -> None:
+    assert set(REGION_LANGUAGES) == i18n.CONFIRMATION_LANGUAGES
+
+
 def test_no_compiled_catalogue_is_shipped() -> None:
     assert list(i18n.LOCALES.rglob("*.mo")) == []
 
 
-def test_template_catalogue_matches_the_templates() -> None:
+def test_template_catalogue_matches_the_templates_and_the_code() -> None:
     extracted = {
         message
         for _, _, message, _, _ in extract_from_dir(
@@ -30,6 +35,7 @@ def test_template_catalogue_matches_the_templates() -> None:
             options_map={"**.j2": {"extensions": "jinja2.ext.i18n", "newstyle_gettext": "true"}},
         )
     }
+    extracted |= {message for _, message, _, _ in extract_from_file("python", vocabulary.__file__)}
     assert extracted == ids(catalogue(i18n.LOCALES / "messages.pot"))
 
 
@@ -64,6 +70,8 @@ def test_catalogue_translates(language: str) -> None:
         ("ar", 11, "خلال 11 يوم عمل"),
         ("ro", 20, "în 20 de zile lucrătoare"),
         ("zh", 2, "通常在 2 个工作日内"),
+        ("hi", 1, "आमतौर पर 1 कार्यदिवस के भीतर"),
+        ("hi", 3, "आमतौर पर 3 कार्यदिवसों के भीतर"),
     ],
 )
 def test_working_days_take_the_languages_plural(language: str, days: int, expected: str) -> None:
@@ -77,6 +85,11 @@ def test_working_days_take_the_languages_plural(language: str, days: int, expect
         reference="WC-2026-000001",
         subject="",
         site=None,
+        home_site=None,
+        elsewhere=None,
+        referred=[],
+        email="",
+        phone="",
         status_url="https://example.org/s",
         days=days,
         sender_name="WC",
@@ -108,7 +121,7 @@ def test_html_templates_autoescape_and_text_templates_do_not() -> None:
         "manager": "",
         "subject": "",
         "message": "",
-        "reasons": [],
+        "reasons": {"de": [], "en": []},
         "case_url": "",
     }
     assert "&lt;r&amp;&gt;" in i18n.render("de", "_case.html.j2", **facts)

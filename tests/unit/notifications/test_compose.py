@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import email
 import email.policy
+import re
 from collections.abc import Callable
 from email.header import decode_header, make_header
 from email.message import EmailMessage
@@ -19,13 +20,16 @@ from services.notifications.compose import (
     manager_notice,
     message_id,
     referral,
+    referral_notice,
     triage_notice,
 )
 from services.notifications.mime import to_bytes
+from shared.reasons import Names
+from tests.support.mail_cases import PARTNER, SENDER
+from tests.support.mail_cases import case as case_of
 
 REFERENCE = "WC-2026-000123"
-SENDER = Sender(address="welcome@example.org", name="Welcome Center Region Braunschweig-Wolfsburg")
-CASE = CaseView(
+CASE = case_of(
     reference=REFERENCE,
     language="de",
     enquirer_name="Zoë Ölçer",
@@ -34,17 +38,16 @@ CASE = CaseView(
     requester_type="worker",
     company="Pflegedienst Sonnenschein GmbH",
     topics=("recognition", "language"),
-    district="wolfenbuettel",
-    site_name="Welcome Center Braunschweig",
     subject="Anerkennung meines Diploms",
     message="Ich bin Pflegekraft aus der Türkei und möchte in Wolfenbüttel arbeiten.",
     status_url="https://welcome.example.org/status/tok-abc",
     case_url="https://desk.example.org/cases/123",
     reasons=("speaks de", "focus recognition; 3/20 open"),
     needs_interpreter=False,
-    manager_name="Ana Müller",
+    names=Names(),
 )
 INJECTION = "Evil\r\nBcc: x@example.org"
+ISOLATED = f'<bdi dir="ltr" style="white-space:nowrap;">{REFERENCE}</bdi>'  # whole, left to right
 
 Compose = Callable[[CaseView], EmailMessage]
 
@@ -64,13 +67,11 @@ def compose_triage_notice(case: CaseView) -> EmailMessage:
 
 
 def compose_referral(case: CaseView) -> EmailMessage:
-    return referral(
-        case,
-        SENDER,
-        partner_name="IQ Netzwerk Niedersachsen",
-        partner_address="iq@example.com",
-        unique="tok1",
-    )
+    return referral(case, SENDER, partner=PARTNER, unique="tok1")
+
+
+def compose_referral_notice(case: CaseView) -> EmailMessage:
+    return referral_notice(case, SENDER, partner=PARTNER, unique="tok1")
 
 
 KINDS: dict[str, Compose] = {
@@ -78,6 +79,7 @@ KINDS: dict[str, Compose] = {
     "manager": compose_manager_notice,
     "triage": compose_triage_notice,
     "referral": compose_referral,
+    "referral_notice": compose_referral_notice,
 }
 EVERY_KIND = pytest.mark.parametrize("kind", list(KINDS))
 
@@ -187,7 +189,8 @@ def test_header_injection_through_name_subject_and_company_is_neutralised(kind: 
         for address in parsed[header].addresses
         if address.addr_spec == CASE.enquirer_email
     ]
-    assert len(enquirer) == (0 if kind == "triage" else 1)
+    # The partner's referral reaches the partner alone: the enquirer gets a notice of their own.
+    assert len(enquirer) == (0 if kind in ("triage", "referral") else 1)
     assert all(address.display_name == "Evil Bcc: x@example.org" for address in enquirer)
     assert "Evil Bcc: x@example.org" in text(parsed)
     assert "Evil\nBcc" not in text(parsed)
@@ -291,6 +294,7 @@ def test_manager_display_name_in_to_decodes_back() -> None:
         ("fr", "Nous avons bien reçu votre demande", "Prochaines étapes"),
         ("fa", "درخواست شما را دریافت کردیم", "مراحل بعدی"),
         ("zh", "我们已收到您的咨询", "后续步骤"),
+        ("hi", "हमें आपकी पूछताछ मिल गई है", "आगे क्या होगा"),
     ],
 )
 def test_confirmation_speaks_the_enquirers_language(
@@ -346,11 +350,20 @@ def test_regional_language_tags_use_the_base_language(language: str) -> None:
 
 def test_confirmation_says_what_happens_next() -> None:
     parsed = parse(compose_confirmation(case(language="en")))
-    for body in (text(parsed), html(parsed)):
+    for body, reference in ((text(parsed), REFERENCE), (html(parsed), ISOLATED)):
         assert "will answer you personally, usually within 2 working days" in body
         assert CASE.status_url in body
-        assert f"keep the reference {REFERENCE} in the subject" in body
+        assert f"keep the reference {reference} in the subject" in body
         assert "Welcome Center Braunschweig" in body
+
+
+@pytest.mark.parametrize(("language", "lang"), [("ar", "ar"), ("pt-BR", "pt"), ("sw", "en")])
+def test_confirmation_links_the_status_page_in_the_mails_language(language: str, lang: str) -> None:
+    parsed = parse(compose_confirmation(case(language=language)))
+    link = f"{CASE.status_url}?lang={lang}"
+    assert link in text(parsed)
+    assert f'<a href="{link}"' in html(parsed)
+    assert "/api/" not in text(parsed)
 
 
 def test_confirmation_promises_the_working_days_it_is_given() -> None:
@@ -400,3 +413,156 @@ def test_confirmation_html_escapes_the_subject_and_name() -> None:
     assert "<img src=x>" not in page
     assert "&lt;img src=x&gt;" in page
     assert "<b>Bo</b>" not in page
+
+
+# --- on a phone, and in right-to-left languages ----------------------------------------------
+
+LRI, PDI = "\u2066", "\u2069"
+
+
+def shown(page: str) -> str:
+    """An HTML part's body: what a mail client shows (the <title> holds no markup)."""
+    return page.split("<body", 1)[1]
+
+
+@pytest.mark.parametrize("language", ["ar", "fa"])
+def test_the_reference_stays_whole_and_left_to_right_in_right_to_left_mails(
+    language: str,
+) -> None:
+    parsed = parse(compose_confirmation(case(language=language)))
+    body = text(parsed)
+    # Every reference in the text part sits between the isolates, and none outside them.
+    assert body.count(f"{LRI}{REFERENCE}{PDI}") == body.count(REFERENCE) >= 2
+    page = shown(html(parsed))
+    assert page.count(ISOLATED) == page.count(REFERENCE) >= 2
+    assert str(parsed["Subject"]).startswith(f"[{REFERENCE}] ")  # replies still find the case
+
+
+@pytest.mark.parametrize("language", ["de", "en", "uk"])
+def test_left_to_right_text_parts_carry_no_isolates(language: str) -> None:
+    body = text(parse(compose_confirmation(case(language=language))))
+    assert LRI not in body and PDI not in body
+    assert REFERENCE in body
+
+
+@pytest.mark.parametrize("kind", list(KINDS))
+def test_every_html_mail_keeps_its_references_whole(kind: str) -> None:
+    page = shown(html(parse(KINDS[kind](CASE))))
+    assert page.count(REFERENCE) == page.count(ISOLATED) >= 1
+    assert "overflow-wrap:anywhere" in page
+
+
+@pytest.mark.parametrize(
+    ("language", "site", "centre"),
+    [
+        ("ar", "مركز الترحيب في براونشفايغ", "مركز الترحيب (Welcome Center) لمنطقة"),
+        ("fa", "ولکام سنتر براونشوایگ", "ولکام سنتر (Welcome Center) منطقهٔ"),
+        ("uk", "Welcome Center у Брауншвайгу", "Welcome Center регіону Брауншвайг-Вольфсбург"),
+        ("zh", "不伦瑞克 Welcome Center", "不伦瑞克-沃尔夫斯堡地区 Welcome Center"),
+    ],
+)
+def test_the_site_and_the_signature_speak_the_enquirers_language(
+    language: str, site: str, centre: str
+) -> None:
+    parsed = parse(compose_confirmation(case(language=language)))
+    for body in (text(parsed), html(parsed)):
+        assert site in body and centre in body
+        assert "Welcome Center Region Braunschweig-Wolfsburg" not in body
+    assert parsed["From"].addresses[0].display_name == SENDER.name  # one sender for every mail
+
+
+def test_a_name_the_catalogue_does_not_know_is_shown_as_written() -> None:
+    odd = Sender(address="welcome@example.org", name="Welcome Desk Goslar")
+    body = text(
+        parse(confirmation(case(language="ar", site_name="Standort Goslar"), odd, unique="u"))
+    )
+    assert "Standort Goslar" in body and "Welcome Desk Goslar" in body
+
+
+def test_a_name_in_the_other_direction_keeps_its_comma_in_place() -> None:
+    arabic = "أمل حداد"
+    parsed = parse(compose_confirmation(case(language="de", enquirer_name=arabic)))
+    assert text(parsed).startswith(f"Guten Tag \u2068{arabic}\u2069,")
+    assert f"Guten Tag <bdi>{arabic}</bdi>," in html(parsed)
+    latin = parse(compose_confirmation(case(language="de", enquirer_name="Zoë Ölçer")))
+    assert text(latin).startswith("Guten Tag Zoë Ölçer,")  # nothing to isolate
+
+
+# --- where the enquirer is advised ------------------------------------------------------------
+
+CROSS_SITE = (
+    "site braunschweig serves wolfenbuettel",
+    "cross-site language match: nobody eligible at braunschweig speaks ar",
+    "m-04: speaks ar; generalist; 2/20 open",
+)
+
+
+def _advised_elsewhere(language: str, *reasons: str) -> EmailMessage:
+    return parse(
+        compose_confirmation(
+            case(language=language, manager_site_name="Welcome Center Wolfsburg", reasons=reasons)
+        )
+    )
+
+
+@pytest.mark.parametrize(
+    ("reasons", "expected"),
+    [
+        (CROSS_SITE, "Sie werden im Welcome Center Wolfsburg beraten: Dort spricht jemand aus"),
+        (
+            ("continuity: this enquirer's earlier case is with m-04", *CROSS_SITE[2:]),
+            "Sie werden im Welcome Center Wolfsburg beraten, von der Person aus unserem Team, "
+            "die Sie schon früher beraten hat.",
+        ),
+        (
+            ("nobody eligible at braunschweig: another site's manager", *CROSS_SITE[2:]),
+            "Sie werden im Welcome Center Wolfsburg beraten, weil unser Team im Welcome Center "
+            "Braunschweig zurzeit nicht verfügbar ist.",
+        ),
+    ],
+)
+def test_the_confirmation_names_the_managers_site_and_why_it_is_another(
+    reasons: tuple[str, ...], expected: str
+) -> None:
+    parsed = _advised_elsewhere("de", *reasons)
+    for body in (text(parsed), re.sub(r"<[^>]+>", "", html(parsed))):
+        assert expected in body
+    assert "Standort: Welcome Center Wolfsburg\n" in text(parsed)
+    assert "Standort: Welcome Center Braunschweig" not in text(parsed)
+
+
+def test_the_reason_for_another_site_speaks_the_enquirers_language() -> None:
+    body = text(_advised_elsewhere("ar", *CROSS_SITE))
+    assert "الفرع: \u2068مركز الترحيب في فولفسبورغ\u2069" in body
+    assert "ستحصل على الاستشارة في \u2068مركز الترحيب في فولفسبورغ\u2069: هناك أحد" in body
+
+
+@pytest.mark.parametrize(
+    ("manager_site", "site"),
+    [
+        ("Welcome Center Braunschweig", "Welcome Center Braunschweig"),  # the same site
+        (None, "Welcome Center Braunschweig"),  # in triage: the case's site
+        ("Welcome Center Wolfsburg", None),  # no place in the region: any site is as near
+    ],
+)
+def test_no_reason_is_given_when_there_is_no_other_site(
+    manager_site: str | None, site: str | None
+) -> None:
+    parsed = parse(
+        compose_confirmation(
+            case(language="en", manager_site_name=manager_site, site_name=site, reasons=CROSS_SITE)
+        )
+    )
+    assert "You will be advised at" not in text(parsed)
+    assert f"Site: {manager_site or site}\n" in text(parsed)
+
+
+def test_the_managers_mail_names_their_site_when_it_is_another() -> None:
+    moved = case(manager_site_name="Welcome Center Wolfsburg", reasons=CROSS_SITE)
+    body = text(parse(compose_manager_notice(moved)))
+    assert "Zuständig / Manager: Ana Müller (Welcome Center Wolfsburg)\n" in body
+    assert "Standort / Site: Welcome Center Braunschweig\n" in body
+    same = text(
+        parse(compose_manager_notice(case(manager_site_name="Welcome Center Braunschweig")))
+    )
+    assert "Zuständig / Manager: Ana Müller\n" in same

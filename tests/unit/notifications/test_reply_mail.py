@@ -10,7 +10,8 @@ from email.message import EmailMessage
 
 from services.notifications.mime import to_bytes
 from services.notifications.reply import ReplyFile, ReplyView, compose_reply
-from tests.unit.notifications.test_compose import CASE, INJECTION, SENDER
+from tests.support.mail_cases import SENDER
+from tests.unit.notifications.test_compose import CASE, INJECTION
 
 VIEW = ReplyView(
     author="Ana Müller",

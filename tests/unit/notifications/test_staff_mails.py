@@ -1,52 +1,29 @@
-"""The manager notice, the triage notice and the partner referral: what each tells, and hides."""
+"""The manager notice and the triage notice: the whole case, its reasons with names."""
 
 from __future__ import annotations
 
-import dataclasses
-import email
-import email.policy
 from email.message import EmailMessage
 
 import pytest
 
-from services.notifications.compose import (
-    CaseView,
-    Sender,
-    manager_notice,
-    referral,
-    triage_notice,
-)
-from services.notifications.mime import to_bytes
+from services.notifications.compose import CaseView, manager_notice, triage_notice
+from tests.support.mail_cases import CASE, REFERENCE, SENDER, case, parse
 
-REFERENCE = "WC-2026-000456"
-SENDER = Sender(address="welcome@example.org", name="Welcome Center Region Braunschweig-Wolfsburg")
-CASE = CaseView(
-    reference=REFERENCE,
-    language="ar",
-    enquirer_name="Samira Haddad",
-    enquirer_email="samira@example.net",
-    enquirer_phone="+49 151 2345678",
-    requester_type="employer",
-    company="Haddad Logistik GmbH",
-    topics=("employer_hiring", "recognition"),
-    district="wolfenbuettel",
-    site_name="Welcome Center Braunschweig",
-    subject="Fachkräfte aus Jordanien",
-    message="Wir möchten zwei Berufskraftfahrer aus Jordanien einstellen.\nWie geht das?",
-    status_url="https://welcome.example.org/status/tok-xyz",
-    case_url="https://desk.example.org/cases/456",
-    reasons=("cross-site language match: speaks ar", "focus employer_hiring; 4/20 open"),
-    needs_interpreter=True,
-    manager_name="Ana Müller",
-)
-
-
-def case(**changes: object) -> CaseView:
-    return dataclasses.replace(CASE, **changes)  # type: ignore[arg-type]  # test overrides
-
-
-def parse(msg: EmailMessage) -> EmailMessage:
-    return email.message_from_bytes(to_bytes(msg), policy=email.policy.default)
+# The reasons as a manager reads them: names, not ids; German, then English.
+REASONS_DE = [
+    "Sprache Arabisch (angegeben)",
+    "anderer Standort wegen der Sprache: bei Welcome Center Wolfsburg spricht niemand "
+    "Verfügbares Arabisch",
+    "Karim Haddad: spricht Arabisch; ohne Schwerpunkt, für alle Themen; 4 von 20 Fällen offen",
+    "Partner IQ Anerkennungsberatung: Einstellung aus dem Ausland, für die ganze Region, "
+    "spricht Arabisch",
+]
+REASONS_EN = [
+    "language Arabic (declared)",
+    "cross-site language match: nobody eligible at Welcome Center Wolfsburg speaks Arabic",
+    "Karim Haddad: speaks Arabic; generalist, all topics; 4 of 20 cases open",
+    "partner IQ Anerkennungsberatung: hiring from abroad, whole region, speaks Arabic",
+]
 
 
 def part(msg: EmailMessage, subtype: str) -> str:
@@ -65,18 +42,6 @@ def triage(c: CaseView = CASE) -> EmailMessage:
     return parse(triage_notice(c, SENDER, team_address="team-bs@example.org", unique="t1"))
 
 
-def refer(c: CaseView = CASE) -> EmailMessage:
-    return parse(
-        referral(
-            c,
-            SENDER,
-            partner_name="IQ Netzwerk Niedersachsen",
-            partner_address="iq@example.com",
-            unique="r1",
-        )
-    )
-
-
 CASE_FACTS = [
     REFERENCE,
     "Samira Haddad",
@@ -92,8 +57,8 @@ CASE_FACTS = [
     "Welcome Center Braunschweig",
     "Fachkräfte aus Jordanien",
     "Wir möchten zwei Berufskraftfahrer aus Jordanien einstellen.",
-    "cross-site language match: speaks ar",
-    "focus employer_hiring; 4/20 open",
+    *REASONS_DE,
+    *REASONS_EN,
     "https://desk.example.org/cases/456",
 ]
 
@@ -114,10 +79,29 @@ def test_manager_notice_is_german_first_then_english() -> None:
     assert notice()["Content-Language"] == "de, en"
 
 
-def test_manager_notice_lists_the_reasons() -> None:
+def test_manager_notice_lists_the_reasons_with_names_in_german_then_english() -> None:
     body = part(notice(), "plain")
-    assert "  - cross-site language match: speaks ar\n" in body
-    assert "<li>focus employer_hiring; 4/20 open</li>" in part(notice(), "html")
+    german = body.split("Routing-Gründe:\n", 1)[1].split("\n\n", 1)[0]
+    english = body.split("Routing reasons:\n", 1)[1].split("\n\n", 1)[0]
+    assert german.splitlines() == [f"  - {line}" for line in REASONS_DE]
+    assert english.splitlines() == [f"  - {line}" for line in REASONS_EN]
+    page = part(notice(), "html")
+    assert page.index("<li>Karim Haddad: spricht Arabisch") < page.index('<ul lang="en">')
+    assert (
+        "<li>Karim Haddad: speaks Arabic; generalist, all topics; 4 of 20 cases open</li>" in page
+    )
+
+
+@pytest.mark.parametrize("subtype", ["plain", "html"])
+def test_staff_mails_quote_no_manager_or_partner_by_id(subtype: str) -> None:
+    for body in (part(notice(), subtype), part(triage(), subtype)):
+        assert "m-02" not in body and "p-01" not in body
+        assert "4/20 open" not in body
+
+
+def test_a_reason_no_pattern_knows_is_shown_as_it_is() -> None:
+    body = part(notice(case(reasons=("checked by hand",))), "plain")
+    assert body.count("  - checked by hand\n") == 2
 
 
 def test_manager_notice_links_the_case() -> None:
@@ -147,13 +131,21 @@ def test_manager_notice_escapes_html_from_the_enquirer() -> None:
         subject="<b>dringend</b>",
         enquirer_name="<img src=x onerror=alert(1)>",
         company="A & B <GmbH>",
-        reasons=("<i>reason</i>",),
+        reasons=("<i>reason</i>", "district unknown: <b>Town</b> is not in the region"),
     )
     page = part(notice(hostile), "html")
-    for raw in ("<script>", '<a href="https://evil.example">', "<b>dringend", "<img", "<i>"):
+    for raw in (
+        "<script>",
+        '<a href="https://evil.example">',
+        "<b>dringend",
+        "<img",
+        "<i>",
+        "<b>T",
+    ):
         assert raw not in page
     assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in page
     assert "A &amp; B &lt;GmbH&gt;" in page
+    assert "Bezirk unbekannt: &lt;b&gt;Town&lt;/b&gt; liegt nicht in der Region" in page
     # The text part is plain text: nothing to escape, the message as written.
     assert '<script>alert("x")</script>' in part(notice(hostile), "plain")
 
@@ -201,93 +193,3 @@ def test_triage_notice_goes_to_the_site_team() -> None:
     )
     assert "no eligible manager" in str(parsed["Subject"])
     assert parsed["Auto-Submitted"] == "auto-generated"
-
-
-# --- referral --------------------------------------------------------------------------------
-
-LONG_TAIL = "GEHEIMES-ENDE-DER-NACHRICHT"
-LONG_MESSAGE = "Ich suche eine Anerkennungsberatung für meinen Abschluss. " * 8 + LONG_TAIL
-
-
-@pytest.mark.parametrize("subtype", ["plain", "html"])
-def test_referral_carries_the_minimal_data(subtype: str) -> None:
-    body = part(refer(case(message=LONG_MESSAGE)), subtype)
-    for fact in (
-        REFERENCE,
-        "Samira Haddad",
-        "samira@example.net",
-        "+49 151 2345678",
-        "ar (Arabisch / Arabic)",
-        "Einstellung aus dem Ausland / hiring from abroad",
-        "Fachkräfte aus Jordanien",
-        "Ich suche eine Anerkennungsberatung für meinen Abschluss.",
-    ):
-        assert fact in body, fact
-
-
-@pytest.mark.parametrize("subtype", ["plain", "html"])
-def test_referral_hides_the_rest_of_the_record(subtype: str) -> None:
-    body = part(refer(case(message=LONG_MESSAGE)), subtype)
-    for secret in (
-        LONG_TAIL,
-        LONG_MESSAGE,
-        *CASE.reasons,
-        CASE.case_url,
-        CASE.status_url,
-        "Haddad Logistik",
-        "Wolfenbüttel",
-        "Ana Müller",
-        "Dolmetschung",
-    ):
-        assert secret not in body, secret
-
-
-def test_referral_excerpt_is_about_300_characters() -> None:
-    body = part(refer(case(message="x" * 280 + " " + "y" * 100)), "plain")
-    (line,) = [line for line in body.splitlines() if line.startswith("Kurzfassung / Summary: ")]
-    excerpt = line.removeprefix("Kurzfassung / Summary: ")
-    assert excerpt == "x" * 280 + " …"
-    assert "Kurzfassung / Summary: kurz\n" in part(refer(case(message="kurz")), "plain")
-
-
-def test_referral_copies_the_enquirer_and_says_so() -> None:
-    parsed = refer()
-    (cc,) = parsed["Cc"].addresses
-    assert (cc.display_name, cc.addr_spec) == ("Samira Haddad", "samira@example.net")
-    assert parsed["To"].addresses[0].addr_spec == "iq@example.com"
-    assert "erhält diese E-Mail in Kopie" in part(parsed, "plain")
-    assert "they are in copy, please contact them directly." in part(parsed, "plain")
-
-
-def test_referral_without_an_enquirer_address_says_to_call() -> None:
-    parsed = refer(case(enquirer_email=None))
-    assert "Cc" not in parsed
-    body = part(parsed, "plain")
-    assert "keine E-Mail-Adresse angegeben; bitte nehmen Sie telefonisch Kontakt auf" in body
-    assert "they gave no e-mail address, please call them." in body
-    assert "in Kopie" not in body
-
-
-def test_referral_without_any_contact_asks_the_partner_to_reply() -> None:
-    parsed = refer(case(enquirer_email=None, enquirer_phone=None))
-    assert "Cc" not in parsed
-    body = part(parsed, "plain")
-    assert "bitte antworten Sie auf diese E-Mail, wir stellen den Kontakt her" in body
-    assert "telefonisch" not in body
-
-
-def test_referral_is_german_with_an_english_line() -> None:
-    body = part(refer(), "plain")
-    assert body.startswith("Guten Tag IQ Netzwerk Niedersachsen,")
-    english = [line for line in body.splitlines() if line.startswith("In English:")]
-    assert len(english) == 1
-    parsed = refer()
-    assert parsed["Auto-Submitted"] == "auto-generated"
-    assert str(parsed["Subject"]).startswith(f"[{REFERENCE}] Vermittlung einer Anfrage")
-
-
-def test_referral_escapes_html() -> None:
-    page = part(refer(case(message="<script>x()</script>", enquirer_name="<b>B</b>")), "html")
-    assert "<script>" not in page
-    assert "&lt;script&gt;x()&lt;/script&gt;" in page
-    assert "<b>B</b>" not in page
