@@ -134,6 +134,7 @@ def latency(
             **env,
             "WELCOMEDESK_SMTP_URL": sink.url,
             "WELCOMEDESK_PORT": str(port),
+            "WELCOMEDESK_BASE_URL": f"http://127.0.0.1:{port}",
             "WELCOMEDESK_SECRET_KEY": SECRET,
             "WELCOMEDESK_RATE_LIMIT": "100000000/minute",
             "WELCOMEDESK_LOG_LEVEL": "WARNING",

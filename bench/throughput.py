@@ -56,6 +56,7 @@ def throughput(
         "WELCOMEDESK_BROKER_URL": broker,
         "WELCOMEDESK_SECRET_KEY": SECRET,
         "WELCOMEDESK_PORT": str(port),
+        "WELCOMEDESK_BASE_URL": f"http://127.0.0.1:{port}",
         "WELCOMEDESK_RATE_LIMIT": "100000000/minute",
         "WELCOMEDESK_LOG_LEVEL": "WARNING",
         "BARE_DATABASE_URL": db_url,

@@ -19,6 +19,8 @@ from typing import Any
 
 import structlog
 
+from shared.events import POLL_MAILBOXES, RELAY_OUTBOX
+
 PERSONAL_FIELDS = frozenset(
     {"email", "name", "phone", "message", "subject", "company", "recipient", "to", "address"}
 )
@@ -29,10 +31,26 @@ _QUOTED_VALUES = (
     (re.compile(r"\[parameters: [^\n]*"), "[parameters: redacted]"),
     (re.compile(r"DETAIL: [^\n]*"), "DETAIL: [redacted]"),
 )
-# Libraries that say at INFO what a person running the product need not read: Celery's
-# line per task received and done, and beat's line per periodic task sent (the outbox
-# sweep every few seconds). They speak at DEBUG level and above it only of problems.
+# What Celery says at INFO about the periodic tasks (beat's line per task sent, a
+# worker's lines per run received and done: three lines every few seconds for the
+# outbox sweep) is said at DEBUG; its lines about the tasks of enquiries stay.
+PERIODIC = (RELAY_OUTBOX, POLL_MAILBOXES)
 CHATTY = ("celery.app.trace", "celery.worker.strategy", "celery.beat")
+
+
+class PeriodicChatter(logging.Filter):
+    """Lowers Celery's INFO records about periodic tasks (and beat's) to DEBUG."""
+
+    def __init__(self, level: int) -> None:
+        super().__init__()
+        self.level = level
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno == logging.INFO and (
+            record.name == "celery.beat" or any(t in record.getMessage() for t in PERIODIC)
+        ):
+            record.levelno, record.levelname = logging.DEBUG, "DEBUG"
+        return record.levelno >= self.level
 
 
 def _scrub(text: str) -> str:
@@ -107,5 +125,9 @@ def configure_logging(*, fmt: str = "auto", level: str = "INFO") -> None:
     root.handlers = [handler]
     root.setLevel(numeric)
     logging.captureWarnings(True)  # warnings too, in the same format
+    # SQLAlchemy logs statements at INFO and result rows at DEBUG: rows are personal data.
+    logging.getLogger("sqlalchemy").setLevel(logging.WARNING)
     for name in CHATTY:
-        logging.getLogger(name).setLevel(max(numeric, logging.WARNING))
+        chatty = logging.getLogger(name)
+        chatty.filters = [PeriodicChatter(numeric)]
+        chatty.setLevel(min(numeric, logging.INFO))  # INFO records reach the filter

@@ -7,6 +7,7 @@ import sys
 import tempfile
 from typing import Any, NoReturn
 
+import structlog
 import uvicorn
 
 from services.intake.inbound.worker import create_worker as mail_worker
@@ -18,6 +19,8 @@ from shared.messaging.relay import run_relay
 from shared.messaging.worker import run_worker
 from shared.metrics import MULTIPROCESS_DIR, serve_metrics
 from shared.settings import VAR, Settings
+
+log = structlog.get_logger(__name__)
 
 
 def serve(settings: Settings, *, workers: int = 1) -> None:
@@ -77,6 +80,8 @@ def beat(settings: Settings) -> None:
     app, _ = routing_worker(settings)
     schedule = VAR / "celerybeat-schedule"
     schedule.parent.mkdir(parents=True, exist_ok=True)
+    # Celery's own lines about beat speak at DEBUG (shared.logs): one line says it runs.
+    log.info("beat_started", schedule=sorted(app.conf.beat_schedule))
     app.Beat(schedule=str(schedule), loglevel="INFO", quiet=True).run()  # no banner
 
 

@@ -47,7 +47,10 @@ def register_relay(
 ) -> None:
     @app.task(name=RELAY_OUTBOX, ignore_result=True, acks_late=False)
     def relay_outbox() -> int:
-        return publish_pending(sessions(), publish())
+        published = publish_pending(sessions(), publish())
+        if published:  # events that waited (relay down, broker back): worth a line
+            log.info("outbox_swept", published=published)
+        return published
 
 
 def warm_up_where_tasks_run(warm: Callable[[], None]) -> None:

@@ -27,6 +27,7 @@ from tests.support.stack import (
     json_lines,
     start_process,
     unacked_since,
+    wait_ready,
     wait_until_settled,
 )
 from tests.support.system import System, wait_until
@@ -46,6 +47,7 @@ WAITERS = text(
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory: pytest.TempPathFactory, postgres_admin: str) -> Iterator[Stack]:
     with build_stack(tmp_path_factory.mktemp("worker-killed"), postgres_admin) as built:
+        wait_ready(built.system, "routing")
         yield built
 
 
@@ -54,6 +56,7 @@ def two_workers(tmp_path_factory: pytest.TempPathFactory, postgres_admin: str) -
     """A system of its own with two routing workers, `routing` and `routing-2`."""
     with build_stack(tmp_path_factory.mktemp("worker-killed-two"), postgres_admin) as built:
         built.system.start("routing-2", *PROCESS_ARGS["routing"])
+        wait_ready(built.system, "routing", "routing-2")
         yield built
 
 

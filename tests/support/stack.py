@@ -88,6 +88,17 @@ def running_system(
         system.stop_all()
 
 
+def wait_ready(system: System, *workers: str, timeout: float = 120.0) -> None:
+    """Waits until each worker says it is ready (Celery's line once it consumes): a test
+    that times a worker's first task must not count its start on a busy machine."""
+    for name in workers:
+
+        def ready(name: str = name) -> bool:
+            return " ready." in system.log(name)
+
+        wait_until(ready, timeout, f"{name} ready")
+
+
 @dataclass(frozen=True)
 class Received:
     """One SMTP transaction: the envelope's recipients and the message as it arrived."""
