@@ -7,7 +7,6 @@ Every change takes the case's version (If-Match, or `version` in the body) and a
 from __future__ import annotations
 
 import base64
-import binascii
 from collections.abc import Callable
 from typing import Annotated, Any, Protocol
 
@@ -307,7 +306,7 @@ def _uploads(body: ReplyBody) -> list[Upload]:
     for number, file in enumerate(body.attachments):
         try:
             data = base64.b64decode(file.content_base64, validate=True)
-        except binascii.Error as exc:
+        except ValueError as exc:  # binascii.Error, or text that is not ASCII at all
             raise InvalidInputError(
                 f"attachments.{number}.content_base64: not base64", field="attachments"
             ) from exc

@@ -4,15 +4,22 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
+from shared.text_checks import storable
 from shared.vocabulary import Outcome
 
 
 class _Body(BaseModel):
-    """Every request body: an unknown field is an error that names it."""
+    """Every request body: an unknown field is an error that names it, and text that could
+    not be stored (NUL, a lone surrogate) is an error that names its field."""
 
     model_config = ConfigDict(extra="forbid")
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _storable(cls, value: object) -> object:
+        return storable(value)
 
 
 Version = Annotated[int, Field(ge=1, le=2**31 - 1)]

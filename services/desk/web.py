@@ -34,8 +34,12 @@ def body_limits(settings: Settings) -> dict[str, int]:
     return {REPLIES: files * 4 // 3 + 256 * 1024}
 
 
-def install(app: FastAPI, settings: Settings) -> None:
-    app.include_router(api.router)
+def install(
+    app: FastAPI, settings: Settings, *, common: dict[int | str, dict[str, Any]] | None = None
+) -> None:
+    """`common`: the answers any route of the application may give (middleware's 400 and
+    413, a 503 while the database is away), documented on the staff API's routes too."""
+    app.include_router(api.router, responses=common)
     app.include_router(auth.router)
     app.include_router(files.router)
     app.include_router(cases.router)

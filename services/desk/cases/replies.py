@@ -53,6 +53,13 @@ def check_uploads(uploads: Sequence[Upload], limits: FileLimits) -> None:
         )
 
 
+def _printable(text: str | None) -> str:
+    """A file's name or type as a browser sent it, without control characters (they end up
+    in a header of the reply) or anything that cannot be stored."""
+    kept = "".join(ch for ch in (text or "") if ch.isprintable())
+    return kept.encode("utf-8", "ignore").decode("utf-8").strip()
+
+
 def bounced(session: Session, address: str | None) -> bool:
     """Whether mail to the address bounced hard: the reply form says so before sending."""
     if not address:
@@ -114,8 +121,8 @@ def reply(
             AttachmentRow(
                 enquiry_id=case.id,
                 case_message_id=message.id,
-                filename=(upload.filename or "attachment")[:255],
-                content_type=(upload.content_type or "application/octet-stream")[:127],
+                filename=_printable(upload.filename)[:255] or "attachment",
+                content_type=_printable(upload.content_type)[:127] or "application/octet-stream",
                 size=len(upload.data),
                 data=upload.data,
                 created_at=now,
