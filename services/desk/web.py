@@ -11,9 +11,11 @@ from fastapi import FastAPI, Request
 from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
-from services.desk import api
+from services.desk import api, api_templates
 from services.desk.deps import SignInRequiredError
-from services.desk.pages import auth, cases, files
+from services.desk.pages import admin_staff, admin_templates, auth, cases, directory, files, me
+from services.desk.pages.edits import AdminOnlyPageError, FormRefusedError, admin_only, form_refused
+from services.desk.reply_templates.starter import load_at_start
 from services.desk.runtime import DeskRuntime
 from services.desk.views import STATIC
 from shared.settings import Settings
@@ -39,8 +41,13 @@ def install(app: FastAPI, settings: Settings) -> None:
     app.include_router(auth.router)
     app.include_router(files.router)
     app.include_router(cases.router)
+    app.include_router(api_templates.router)
+    for admin in (admin_templates, directory, admin_staff, me):
+        app.include_router(admin.router)
     app.mount("/desk-static", StaticFiles(directory=STATIC), name="desk-static")
     app.add_exception_handler(SignInRequiredError, _to_sign_in)
+    app.add_exception_handler(AdminOnlyPageError, admin_only)
+    app.add_exception_handler(FormRefusedError, form_refused)
     before = app.router.lifespan_context
 
     @asynccontextmanager
@@ -48,6 +55,7 @@ def install(app: FastAPI, settings: Settings) -> None:
         async with before(application) as state:
             desk = DeskRuntime.start(settings)
             application.state.desk = desk
+            load_at_start(desk.sessions)
             try:
                 yield state
             finally:
