@@ -6,32 +6,21 @@ Each step leaves a screenshot in var/screenshots/ for people to look at.
 
 from __future__ import annotations
 
-import os
 import re
 import uuid
 from collections.abc import Iterator
 from email.message import EmailMessage
-from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from shared.db.models import EnquiryRow
+from tests.support.browser import SCREENSHOTS
 from tests.support.stack import Stack, build_stack
-from tests.support.system import ROOT, wait_until
+from tests.support.system import wait_until
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
-SCREENSHOTS = ROOT / "var" / "screenshots"
 REFERENCE = re.compile(r"^WC-\d{4}-\d{6}$")
 
 
@@ -44,20 +33,6 @@ def _phone(browser: Browser, locale: str) -> BrowserContext:
         has_touch=True,
         locale=locale,
     )
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    if not CHROMIUM.exists():
-        reason = f"no chromium at {CHROMIUM} (apt-get install chromium, or make system-deps)"
-        if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
-            pytest.fail(f"CI: {reason}")
-        pytest.skip(reason)
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
 
 
 @pytest.fixture(scope="module")

@@ -152,7 +152,7 @@ async def _save(
         )
     except EntryNotFoundError:
         return _missing(request, user, section, entry_id or "")
-    target = f"/admin/directory?saved={quote(section + ':' + saved, safe=':')}#{section}"
+    target = f"/admin/directory?saved={quote(saved)}#{section}"
     return RedirectResponse(target, status_code=303)
 
 
