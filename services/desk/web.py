@@ -15,10 +15,12 @@ from services.desk import api, api_templates
 from services.desk.deps import SignInRequiredError
 from services.desk.pages import admin_staff, admin_templates, auth, cases, directory, files, me
 from services.desk.pages.edits import AdminOnlyPageError, FormRefusedError, admin_only, form_refused
+from services.desk.reply_templates.checks import MAX_TEXT, MAX_TITLE
 from services.desk.reply_templates.starter import load_at_start
 from services.desk.runtime import DeskRuntime
 from services.desk.views import STATIC
 from shared.settings import Settings
+from shared.vocabulary import REGION_LANGUAGES
 
 
 async def _to_sign_in(_request: Request, exc: Exception) -> Response:
@@ -27,13 +29,18 @@ async def _to_sign_in(_request: Request, exc: Exception) -> Response:
 
 
 REPLIES = r"/(api/v1/)?cases/[^/]+/replies"
+TEMPLATES = r"/admin/templates(/[^/]+)?"
+# A template in every region language at its longest, form-encoded (a character of
+# Arabic or Cyrillic script is up to nine bytes as %XX%XX%XX).
+TEMPLATE_BYTES = len(REGION_LANGUAGES) * (MAX_TITLE + MAX_TEXT) * 9 + 64 * 1024
 
 
 def body_limits(settings: Settings) -> dict[str, int]:
     """A reply may carry files as large as those that come in by mail (in the API as
-    base64, a third larger), with room for its text."""
+    base64, a third larger), with room for its text; a reply template holds a text in
+    each of the region's languages."""
     files = settings.mail_attachments_max_bytes
-    return {REPLIES: files * 4 // 3 + 256 * 1024}
+    return {REPLIES: files * 4 // 3 + 256 * 1024, TEMPLATES: TEMPLATE_BYTES}
 
 
 def install(app: FastAPI, settings: Settings) -> None:

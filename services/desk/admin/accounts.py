@@ -5,6 +5,7 @@ so that the desk always keeps the administrator who is working in it."""
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 
 import structlog
@@ -34,6 +35,16 @@ def read_accounts(session: Session) -> AccountsView:
     return AccountsView(accounts, managers, {m for m, _ in managers} - linked)
 
 
+def _manager_id(value: str | None) -> str | None:
+    """The directory's manager an account names; one that cannot exist is refused before
+    it is looked up."""
+    if not value:
+        return None
+    if len(value) > 64 or any(unicodedata.category(c) == "Cc" for c in value):
+        raise InvalidEntryError({"manager": "no such manager in the directory"})
+    return value
+
+
 def _account(session: Session, account_id: int) -> StaffRow:
     row = session.get(StaffRow, account_id)
     if row is None:
@@ -58,7 +69,7 @@ def add_account(
             session,
             email=email,
             role=role,
-            manager_id=manager_id or None,
+            manager_id=_manager_id(manager_id),
             language=language,
             link_hours=link_hours,
         )
@@ -84,7 +95,7 @@ def set_role(
     """An account's role, and the manager it is; a manager's account names one."""
     require_admin(staff)
     row = _account(session, account_id)
-    manager_id = manager_id or None
+    manager_id = _manager_id(manager_id)
     if role not in STAFF_ROLES:
         raise InvalidEntryError({"role": f"{role[:20]!r} is not a role (manager or admin)"})
     if row.id == staff.id and role != "admin":

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from services.desk.admin.errors import EntryNotFoundError, InvalidEntryError, require_admin
-from services.desk.reply_templates.checks import Variants, check_key, clean_variants
+from services.desk.reply_templates.checks import KEY, Variants, check_key, clean_variants
 from services.desk.staff import Staff
 from shared.db.models import ReplyTemplateRow, utcnow
 from shared.vocabulary import REGION_LANGUAGES
@@ -67,11 +67,16 @@ def list_templates(session: Session) -> list[ReplyTemplate]:
     return [_as_template(row) for row in rows]
 
 
-def read_template(session: Session, key: str) -> ReplyTemplate:
-    row = session.get(ReplyTemplateRow, key[:64])
+def _row(session: Session, key: str) -> ReplyTemplateRow:
+    # A key no template can have (a NUL, 200 characters) is not looked up at all.
+    row = session.get(ReplyTemplateRow, key) if KEY.match(key) else None
     if row is None:
         raise EntryNotFoundError(f"no reply template {key[:64]!r}")
-    return _as_template(row)
+    return row
+
+
+def read_template(session: Session, key: str) -> ReplyTemplate:
+    return _as_template(_row(session, key))
 
 
 def checked(key: str, variants: Mapping[str, Mapping[str, str]]) -> tuple[str, Variants]:
@@ -118,9 +123,7 @@ def save_template(
 
 def delete_template(session: Session, *, staff: Staff, key: str) -> None:
     require_admin(staff)
-    row = session.get(ReplyTemplateRow, key[:64])
-    if row is None:
-        raise EntryNotFoundError(f"no reply template {key[:64]!r}")
+    row = _row(session, key)
     session.delete(row)
     session.flush()
     log.info("reply_template_deleted", key=row.key, staff_id=staff.id)

@@ -154,3 +154,44 @@ def test_an_administrator_gets_every_page_and_every_form_needs_its_token(
         assert me.status_code == 400
 
     run_app(settings, steps, create_app)
+
+
+def test_what_no_entry_can_be_is_refused_without_an_error(
+    settings: Settings, sessions: sessionmaker[Session]
+) -> None:
+    """A NUL, an overlong key or a number beyond the column: 404 or 422, never 500."""
+
+    async def steps(client: httpx.AsyncClient) -> None:
+        csrf = await sign_in(client, ADMIN)
+        before = _state(sessions)
+        for path in ("/admin/templates/a%00b/edit", f"/admin/templates/{'k' * 300}/edit"):
+            assert (await client.get(path)).status_code == 404, path
+        for path in ("/admin/templates/a%00b/delete", "/admin/templates/a%00b"):
+            answer = await client.post(
+                path, data={"csrf_token": csrf, "de.title": "T", "de.text": "x"}
+            )
+            assert answer.status_code in (404, 422), path
+        assert (await client.get("/admin/directory/managers/m%0001/edit")).status_code == 404
+        for manager in ("m\x00-01", "m" * 300):
+            added = await client.post(
+                "/admin/staff",
+                data={
+                    "csrf_token": csrf,
+                    "email": "nul@example.org",
+                    "role": "manager",
+                    "manager": manager,
+                },
+            )
+            assert added.status_code == 422, manager
+        other = _other_id(sessions)
+        role = await client.post(
+            f"/admin/staff/{other}/role",
+            data={"csrf_token": csrf, "role": "manager", "manager": "m\x00"},
+        )
+        assert role.status_code == 422
+        assert (
+            await client.post("/admin/staff/0/disable", data={"csrf_token": csrf})
+        ).status_code == 422
+        assert _state(sessions) == before
+
+    run_app(settings, steps, create_app)

@@ -16,6 +16,7 @@ from services.desk.reply_templates.offer import BETWEEN
 from services.desk.reply_templates.starter import read_starter
 from shared.db.models import EnquiryRow, ReplyTemplateRow
 from shared.settings import Settings
+from shared.vocabulary import REGION_LANGUAGES
 from tests.support.admin import desk_with_accounts, field_errors, sign_in
 from tests.support.cases import new_case
 from tests.support.inprocess import run_app
@@ -157,6 +158,18 @@ def test_an_administrator_makes_changes_and_deletes_a_template(
         assert _keys(sessions)["housing_tips"] == {
             "de": {"title": "Wohnen", "text": "Hallo {name}"}
         }
+
+        # A long text in every region language is more than a form's usual body limit.
+        every = {
+            f"{code}.{part}": ("Текст {name} " * 300 if part == "text" else "Назва")
+            for code in REGION_LANGUAGES
+            for part in ("title", "text")
+        }
+        full = await client.post(
+            "/admin/templates/housing_tips", data={"csrf_token": csrf, **every}
+        )
+        assert full.status_code == 303, full.text[:300]
+        assert len(_keys(sessions)["housing_tips"]) == len(REGION_LANGUAGES)
 
         gone = await client.post("/admin/templates/housing_tips/delete", data={"csrf_token": csrf})
         assert gone.status_code == 303 and "housing_tips" not in _keys(sessions)
