@@ -63,8 +63,18 @@ def upsert_partner(session: Session, partner: Partner) -> None:
     session.add(row)
 
 
+def lock_directory(session: Session) -> None:
+    """Holds the directory's version row until the transaction ends (PostgreSQL): edits
+    checked against the whole directory then run one after the other, and no two of
+    them write the same next version, which would leave the routing worker's engine
+    unrebuilt after the second."""
+    session.get(MetaRow, VERSION_KEY, with_for_update=True)
+
+
 def bump_version(session: Session) -> None:
-    row = session.get(MetaRow, VERSION_KEY) or MetaRow(key=VERSION_KEY, value="0")
+    row = session.get(MetaRow, VERSION_KEY, with_for_update=True) or MetaRow(
+        key=VERSION_KEY, value="0"
+    )
     row.value = str(int(row.value) + 1)
     session.add(row)
 

@@ -25,6 +25,7 @@ from shared.directory.store import (
     bump_version,
     directory_data,
     directory_version,
+    lock_directory,
     read_directory,
     upsert_manager,
     upsert_partner,
@@ -101,6 +102,7 @@ def _save(
 ) -> str:
     if section not in SECTIONS:
         raise EntryNotFoundError(f"no section {section[:20]!r} in the directory")
+    lock_directory(session)  # before reading what the edit is checked against
     data = current_data(session)
     entries = data[section]
     key = KEYS[section]

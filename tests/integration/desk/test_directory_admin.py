@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -18,12 +20,15 @@ from sqlalchemy.orm import Session, sessionmaker
 from structlog.testing import capture_logs
 
 from services.desk.accounts import add_staff
+from services.desk.admin.directory import save_entry
+from services.desk.admin.errors import InvalidEntryError
 from services.routing.policy import Staffing
 from shared.db.engine import session_scope
 from shared.db.models import ManagerRow, PartnerRow, SiteRow, StaffRow
 from shared.directory.store import directory_version, read_directory
 from shared.settings import Settings
 from tests.support.admin import desk_with_accounts, field_errors, sign_in
+from tests.support.cases import ADMIN as ADMIN_STAFF
 from tests.support.cases import new_case
 from tests.support.desk import PASSWORD
 from tests.support.inprocess import run_app
@@ -376,4 +381,47 @@ def test_a_manager_keeps_their_own_absences_and_sees_their_load(
     assert _row(sessions, ManagerRow, "m-03").absences == [
         {"from": "2027-03-01", "to": "2027-03-05"}
     ]
+    assert _version(sessions) == before + 1
+
+
+def test_two_edits_at_once_run_one_after_the_other(sessions: sessionmaker[Session]) -> None:
+    """Both sites reach for a district nobody serves: the second edit waits for the first,
+    is checked against what the first saved, and is refused; never do two sites serve one
+    district, and each saved edit has a version of its own."""
+
+    def districts(site: str, *codes: str) -> Callable[[Session], str]:
+        return lambda session: save_entry(
+            session,
+            staff=ADMIN_STAFF,
+            section="sites",
+            entry_id=site,
+            values={"districts": list(codes)},
+        )
+
+    bs = ["braunschweig", "salzgitter", "wolfenbuettel", "peine"]
+    with sessions.begin() as session:
+        districts("braunschweig", *bs)(session)  # goslar is nobody's now
+    before = _version(sessions)
+    refused: list[InvalidEntryError] = []
+
+    def second() -> None:
+        try:
+            with sessions.begin() as session:
+                districts("braunschweig", *bs, "goslar")(session)
+        except InvalidEntryError as exc:
+            refused.append(exc)
+
+    first = sessions()
+    with first.begin():
+        districts("wolfsburg", "wolfsburg", "gifhorn", "helmstedt", "goslar")(first)
+        thread = threading.Thread(target=second)
+        thread.start()
+        thread.join(timeout=1.0)
+        assert thread.is_alive()  # held by the first edit's transaction
+    first.close()
+    thread.join(timeout=15)
+    assert not thread.is_alive()
+    assert len(refused) == 1
+    assert "already served by site 'wolfsburg'" in refused[0].fields["districts"]
+    assert _row(sessions, SiteRow, "braunschweig").districts == bs
     assert _version(sessions) == before + 1
