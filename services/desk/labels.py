@@ -93,3 +93,36 @@ DONE: Final = {
     "replied": N_("Your reply is on its way; the case now waits for the enquirer."),
     "corrected": N_("The correction is saved."),
 }
+# The directory's fields (admin/fields.py names them as the directory file does).
+FIELD: Final = {
+    "code": N_("Code"),
+    "id": N_("Id"),
+    "name": N_("Name"),
+    "team_email": N_("Team e-mail address"),
+    "email": N_("E-mail address"),
+    "districts": N_("Districts"),
+    "site": N_("Site"),
+    "languages": N_("Languages"),
+    "topics": N_("Topics"),
+    "capacity": N_("Capacity"),
+    "active": N_("Active: gets new cases"),
+    "absences": N_("Absences"),
+    "target_groups": N_("Target groups"),
+    "auto_refer": N_("Refer at once when it is the top suggestion and the enquirer consented"),
+}
+FIELD_HINT: Final = {
+    "code": N_("Letters, digits, '.', '_' or '-'; it cannot be changed later."),
+    "id": N_("Letters, digits, '.', '_' or '-'; it cannot be changed later."),
+    "languages": N_("Language codes (ISO 639-1), separated by commas: de, en, ar"),
+    "managers.topics": N_("The manager's focus; none ticked: a generalist for every topic."),
+    "partners.topics": N_("At least one."),
+    "target_groups": N_("At least one."),
+    "capacity": N_("The most open cases at once (assigned, accepted or waiting)."),
+    "sites.districts": N_("The districts whose enquiries go to this site."),
+    "partners.districts": N_("None ticked: the whole region."),
+}
+SECTION: Final = {
+    "sites": N_("Sites"),
+    "managers": N_("Managers"),
+    "partners": N_("Partners"),
+}

@@ -10,7 +10,7 @@ from typing import Any, Final
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
-from babel import negotiate_locale
+from babel import Locale, negotiate_locale
 from babel.dates import format_datetime
 from babel.support import Translations
 from fastapi import Request
@@ -63,7 +63,14 @@ def environment(language: str) -> Environment:
     env = template_environment(TEMPLATES, translations(language), escape_by_default=True)
     env.globals.update(labels=labels)
     env.filters["when"] = functools.partial(_when, language=language)
+    env.filters["language_name"] = functools.partial(_language_name, language=language)
     return env
+
+
+def _language_name(code: str, *, language: str) -> str:
+    """'Ukrainisch' for uk on a German page; the code itself when Babel has no name."""
+    name = Locale.parse(language).languages.get(code)
+    return f"{name} ({code})" if name else code
 
 
 def _when(value: dt.datetime | None, *, language: str) -> str:
@@ -99,7 +106,12 @@ def page(
     html = (
         environment(language)
         .get_template(template)
-        .render(lang=language, other_language=other_language(request, language, here), **context)
+        .render(
+            lang=language,
+            path=request.url.path,
+            other_language=other_language(request, language, here),
+            **context,
+        )
     )
     response = HTMLResponse(html, status_code=status_code, headers=SECURITY_HEADERS)
     response.headers["Content-Language"] = language

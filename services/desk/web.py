@@ -11,12 +11,16 @@ from fastapi import FastAPI, Request
 from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
-from services.desk import api
+from services.desk import api, api_templates
 from services.desk.deps import SignInRequiredError
-from services.desk.pages import auth, cases, files
+from services.desk.pages import admin_staff, admin_templates, auth, cases, directory, files, me
+from services.desk.pages.edits import AdminOnlyPageError, FormRefusedError, admin_only, form_refused
+from services.desk.reply_templates.checks import MAX_TEXT, MAX_TITLE
+from services.desk.reply_templates.starter import load_at_start
 from services.desk.runtime import DeskRuntime
 from services.desk.views import STATIC
 from shared.settings import Settings
+from shared.vocabulary import REGION_LANGUAGES
 
 
 async def _to_sign_in(_request: Request, exc: Exception) -> Response:
@@ -25,13 +29,18 @@ async def _to_sign_in(_request: Request, exc: Exception) -> Response:
 
 
 REPLIES = r"/(api/v1/)?cases/[^/]+/replies"
+TEMPLATES = r"/admin/templates(/[^/]+)?"
+# A template in every region language at its longest, form-encoded (a character of
+# Arabic or Cyrillic script is up to nine bytes as %XX%XX%XX).
+TEMPLATE_BYTES = len(REGION_LANGUAGES) * (MAX_TITLE + MAX_TEXT) * 9 + 64 * 1024
 
 
 def body_limits(settings: Settings) -> dict[str, int]:
     """A reply may carry files as large as those that come in by mail (in the API as
-    base64, a third larger), with room for its text."""
+    base64, a third larger), with room for its text; a reply template holds a text in
+    each of the region's languages."""
     files = settings.mail_attachments_max_bytes
-    return {REPLIES: files * 4 // 3 + 256 * 1024}
+    return {REPLIES: files * 4 // 3 + 256 * 1024, TEMPLATES: TEMPLATE_BYTES}
 
 
 def install(
@@ -43,8 +52,13 @@ def install(
     app.include_router(auth.router)
     app.include_router(files.router)
     app.include_router(cases.router)
+    app.include_router(api_templates.router)
+    for admin in (admin_templates, directory, admin_staff, me):
+        app.include_router(admin.router)
     app.mount("/desk-static", StaticFiles(directory=STATIC), name="desk-static")
     app.add_exception_handler(SignInRequiredError, _to_sign_in)
+    app.add_exception_handler(AdminOnlyPageError, admin_only)
+    app.add_exception_handler(FormRefusedError, form_refused)
     before = app.router.lifespan_context
 
     @asynccontextmanager
@@ -52,6 +66,7 @@ def install(
         async with before(application) as state:
             desk = DeskRuntime.start(settings)
             application.state.desk = desk
+            load_at_start(desk.sessions)
             try:
                 yield state
             finally:

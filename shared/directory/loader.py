@@ -42,7 +42,7 @@ def _line_index(node: yaml.Node | None, loc: Loc = ()) -> dict[Loc, int]:
     return lines
 
 
-def _describe(loc: Loc, data: Any) -> str:
+def describe(loc: Loc, data: Any) -> str:
     """'managers[2] (id m-03): languages[1]' for a location in the document."""
     if len(loc) >= 2 and isinstance(loc[0], str) and isinstance(loc[1], int):
         section, index, rest = loc[0], loc[1], loc[2:]
@@ -63,7 +63,7 @@ def _describe(loc: Loc, data: Any) -> str:
 
 
 def _where(loc: Loc, data: Any, lines: dict[Loc, int]) -> str:
-    return f"{_line_of(loc, lines)}: {_describe(loc, data)}"
+    return f"{_line_of(loc, lines)}: {describe(loc, data)}"
 
 
 def _duplicates(values: Iterable[str]) -> set[str]:
@@ -114,6 +114,25 @@ def _cross_checks(data: dict[str, Any], districts: frozenset[str] | None) -> lis
     return found
 
 
+def check_directory(
+    data: dict[str, Any], districts: frozenset[str] | None
+) -> tuple[Directory | None, list[tuple[Loc, str]]]:
+    """The directory in plain data (as parsed from YAML, or as the desk's forms give it)
+    validated, or None and every fault found, each at its location in `data`."""
+    faults = _cross_checks(data, districts)
+    try:
+        directory = Directory.model_validate(data)
+    except ValidationError as exc:
+        errors = exc.errors()
+        locs = [tuple(e["loc"]) for e in errors]
+        for err, loc in zip(errors, locs, strict=True):
+            # A too-short list whose items failed says nothing the item errors do not.
+            if err["type"] == "too_short" and any(o[: len(loc)] == loc != o for o in locs):
+                continue
+            faults.append((loc, _message(err)))
+    return (None if faults else directory), faults
+
+
 def parse_directory(
     text: str, source: str, *, districts: frozenset[str] | None = None
 ) -> Directory:
@@ -126,18 +145,8 @@ def parse_directory(
         raise DirectoryError(source, [f"{line}: not valid YAML: {exc}"]) from exc
     if not isinstance(data, dict):
         raise DirectoryError(source, ["1: expected a mapping with sites, managers and partners"])
-    faults = _cross_checks(data, districts)
-    try:
-        directory = Directory.model_validate(data)
-    except ValidationError as exc:
-        errors = exc.errors()
-        locs = [tuple(e["loc"]) for e in errors]
-        for err, loc in zip(errors, locs, strict=True):
-            # A too-short list whose items failed says nothing the item errors do not.
-            if err["type"] == "too_short" and any(o[: len(loc)] == loc != o for o in locs):
-                continue
-            faults.append((loc, _message(err)))
-    if faults:
+    directory, faults = check_directory(data, districts)
+    if directory is None:
         # Line numbers only when needed: a second parse costs as much as the first.
         lines = _line_index(yaml.compose(text, Loader=LOADER))
         faults.sort(key=lambda f: _line_of(f[0], lines))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from typing import Annotated
 
 from babel import localedata
@@ -37,10 +38,22 @@ def _requester_type(code: str) -> str:
     return code
 
 
+def _one_line(text: str) -> str:
+    # Names go into mail headers (a manager's name in From, a partner's in To): a line
+    # break or another control character has no place there.
+    if any(unicodedata.category(c) in ("Cc", "Zl", "Zp") for c in text):
+        raise ValueError("one line of text, without control characters")
+    if not text.strip():
+        raise ValueError("write a name")
+    return text.strip()
+
+
 LanguageCode = Annotated[str, AfterValidator(_language_code)]
 TopicCode = Annotated[str, AfterValidator(_topic)]
 TargetGroup = Annotated[str, AfterValidator(_requester_type)]
 Identifier = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][\w.-]*$")]
+# As long as the tables' columns hold.
+Name = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(_one_line)]
 
 
 class _Entry(BaseModel):
@@ -63,19 +76,19 @@ class Absence(_Entry):
 
 class Site(_Entry):
     code: Identifier
-    name: str = Field(min_length=1)
+    name: Name
     team_email: EmailStr
     districts: tuple[str, ...] = ()
 
 
 class Manager(_Entry):
     id: Identifier
-    name: str = Field(min_length=1)
+    name: Name
     email: EmailStr
     site: str
     languages: tuple[LanguageCode, ...] = Field(min_length=1)
     topics: tuple[TopicCode, ...] = ()
-    capacity: int = Field(ge=0)
+    capacity: int = Field(ge=0, le=10_000)
     active: bool = True
     absences: tuple[Absence, ...] = ()
     open_cases: int = Field(default=0, ge=0)
@@ -90,7 +103,7 @@ class Manager(_Entry):
 
 class Partner(_Entry):
     id: Identifier
-    name: str = Field(min_length=1)
+    name: Name
     email: EmailStr
     topics: tuple[TopicCode, ...] = Field(min_length=1)
     target_groups: tuple[TargetGroup, ...] = Field(min_length=1)

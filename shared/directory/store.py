@@ -20,25 +20,11 @@ def import_directory(session: Session, directory: Directory) -> dict[str, int]:
     Returns counts per section. Flushes, never commits.
     """
     for site in directory.sites:
-        row = session.get(SiteRow, site.code) or SiteRow(code=site.code)
-        row.name, row.team_email, row.districts = site.name, site.team_email, list(site.districts)
-        session.add(row)
+        upsert_site(session, site)
     for manager in directory.managers:
-        mrow = session.get(ManagerRow, manager.id) or ManagerRow(id=manager.id)
-        mrow.name, mrow.email, mrow.site = manager.name, manager.email, manager.site
-        mrow.languages, mrow.topics = list(manager.languages), list(manager.topics)
-        mrow.capacity, mrow.active = manager.capacity, manager.active
-        mrow.absences = [
-            {"from": a.start.isoformat(), "to": a.end.isoformat()} for a in manager.absences
-        ]
-        session.add(mrow)
+        upsert_manager(session, manager)
     for partner in directory.partners:
-        prow = session.get(PartnerRow, partner.id) or PartnerRow(id=partner.id)
-        prow.name, prow.email = partner.name, partner.email
-        prow.topics, prow.target_groups = list(partner.topics), list(partner.target_groups)
-        prow.languages, prow.districts = list(partner.languages), list(partner.districts)
-        prow.auto_refer = partner.auto_refer
-        session.add(prow)
+        upsert_partner(session, partner)
     bump_version(session)
     session.flush()
     return {
@@ -48,8 +34,47 @@ def import_directory(session: Session, directory: Directory) -> dict[str, int]:
     }
 
 
+# One entry each, for the import and for the desk's forms; the caller bumps the version.
+
+
+def upsert_site(session: Session, site: Site) -> None:
+    row = session.get(SiteRow, site.code) or SiteRow(code=site.code)
+    row.name, row.team_email, row.districts = site.name, site.team_email, list(site.districts)
+    session.add(row)
+
+
+def upsert_manager(session: Session, manager: Manager) -> None:
+    row = session.get(ManagerRow, manager.id) or ManagerRow(id=manager.id)
+    row.name, row.email, row.site = manager.name, manager.email, manager.site
+    row.languages, row.topics = list(manager.languages), list(manager.topics)
+    row.capacity, row.active = manager.capacity, manager.active
+    row.absences = [
+        {"from": a.start.isoformat(), "to": a.end.isoformat()} for a in manager.absences
+    ]
+    session.add(row)
+
+
+def upsert_partner(session: Session, partner: Partner) -> None:
+    row = session.get(PartnerRow, partner.id) or PartnerRow(id=partner.id)
+    row.name, row.email = partner.name, partner.email
+    row.topics, row.target_groups = list(partner.topics), list(partner.target_groups)
+    row.languages, row.districts = list(partner.languages), list(partner.districts)
+    row.auto_refer = partner.auto_refer
+    session.add(row)
+
+
+def lock_directory(session: Session) -> None:
+    """Holds the directory's version row until the transaction ends (PostgreSQL): edits
+    checked against the whole directory then run one after the other, and no two of
+    them write the same next version, which would leave the routing worker's engine
+    unrebuilt after the second."""
+    session.get(MetaRow, VERSION_KEY, with_for_update=True)
+
+
 def bump_version(session: Session) -> None:
-    row = session.get(MetaRow, VERSION_KEY) or MetaRow(key=VERSION_KEY, value="0")
+    row = session.get(MetaRow, VERSION_KEY, with_for_update=True) or MetaRow(
+        key=VERSION_KEY, value="0"
+    )
     row.value = str(int(row.value) + 1)
     session.add(row)
 
@@ -98,18 +123,22 @@ def read_directory(session: Session) -> Directory:
     return Directory(sites=tuple(sites), managers=tuple(managers), partners=tuple(partners))
 
 
-def export_directory(directory: Directory) -> str:
-    """The directory as YAML in the import format."""
+def directory_data(directory: Directory) -> dict[str, list[dict[str, Any]]]:
+    """The directory as plain data in the import format (what the YAML file holds)."""
 
     def entry(model: Site | Manager | Partner) -> dict[str, Any]:
         data = model.model_dump(mode="json", by_alias=True)
         return {k: list(v) if isinstance(v, tuple) else v for k, v in data.items()}
 
-    data = {
+    return {
         "sites": [entry(s) for s in directory.sites],
         "managers": [
             {k: v for k, v in entry(m).items() if k != "open_cases"} for m in directory.managers
         ],
         "partners": [entry(p) for p in directory.partners],
     }
-    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
+
+
+def export_directory(directory: Directory) -> str:
+    """The directory as YAML in the import format."""
+    return yaml.safe_dump(directory_data(directory), allow_unicode=True, sort_keys=False)

@@ -6,9 +6,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Browser
 from sqlalchemy import Engine
 
 from shared.db.engine import make_engine
+from tests.support.browser import chromium
 from tests.support.servers import (
     RedisServer,
     SmtpSink,
@@ -20,6 +22,13 @@ from tests.support.servers import (
 from tests.support.system import System
 
 SECRET = "test-secret-key-0123456789abcdef"
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    """Debian's chromium, for the modules that drive a browser."""
+    with chromium() as launched:
+        yield launched
 
 
 @pytest.fixture(scope="module")

@@ -21,6 +21,7 @@ from services.desk.cases.errors import CaseError, CaseNotFoundError, StaleVersio
 from services.desk.cases.listing import VIEWS, Filters, View, list_cases
 from services.desk.deps import Desk, DeskSession, PageStaff, PageUser
 from services.desk.pages.forms import read_form, read_form_with_files, to_int
+from services.desk.reply_templates.offer import offered_templates
 from services.desk.runtime import DeskRuntime
 from services.desk.staff import Staff
 from services.desk.views import page, ui_language
@@ -105,6 +106,8 @@ def _case_page(
             reference=reference[:32],
         )
     done = request.query_params.get("done")
+    # The reply form's templates; ?template=KEY fills the reply box (no script needed).
+    offered = offered_templates(session, staff=user.staff, reference=reference)
     return page(
         request,
         "case.html.j2",
@@ -121,6 +124,8 @@ def _case_page(
         stale=isinstance(error, StaleVersionError),
         values=values or {},
         done=done if done in labels.DONE else None,
+        offered=offered,
+        chosen=offered.chosen(request.query_params.get("template")),
     )
 
 

@@ -58,3 +58,17 @@ async def read_form_with_files(
             return fields, files
     except (StarletteHTTPException, MultiPartException, UnicodeDecodeError):
         return {}, []
+
+
+async def read_form_lists(request: Request, *, max_fields: int = 200) -> dict[str, list[str]]:
+    """Every value of each text field (ticked boxes of one name, rows of a table); an
+    unreadable body is an empty form, as with `read_form`."""
+    try:
+        async with request.form(max_files=0, max_fields=max_fields) as form:
+            fields: dict[str, list[str]] = {}
+            for key, value in form.multi_items():
+                if isinstance(value, str):
+                    fields.setdefault(key, []).append(value)
+            return fields
+    except (StarletteHTTPException, MultiPartException, UnicodeDecodeError):
+        return {}

@@ -174,6 +174,22 @@ FAULTS = [
     ),
     pytest.param(
         "    name: Karim Haddad\n",
+        '    name: "Karim\\r\\nBcc: x@example.net"\n',
+        'name: "Karim',
+        "managers[1] (id m-02): name",
+        "one line of text, without control characters",
+        id="name-with-a-line-break",
+    ),
+    pytest.param(
+        "capacity: 10",
+        "capacity: 100000000000",
+        "capacity: 100000000000",
+        "managers[1] (id m-02): capacity",
+        "less than or equal to 10000",
+        id="capacity-beyond-any-desk",
+    ),
+    pytest.param(
+        "    name: Karim Haddad\n",
         "",
         "- id: m-02",
         "managers[1] (id m-02): name",
