@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from bisect import bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -11,7 +12,10 @@ from services.routing.cues import TIER_WEIGHTS, Hit
 # How the evidence is weighed; set on our own written examples, not on any test set.
 SUBJECT_BOOST = 1.5  # a subject line names what the enquiry is about
 ASK_BOOST = 1.0  # what people ask about counts in full; what they tell about
-BACKGROUND = 0.6  # themselves ("I have B1") counts less, unless the cue is strong
+BACKGROUND = 0.6  # themselves ("I have B1", "I am here on a Blue Card") counts less,
+BACKGROUND_STRONG = 0.8  # a strong cue a little less so
+LONG_WORDS = 150  # a message this long is mostly its writer's story:
+LONG_BACKGROUND = 0.6  # the story counts still less against the question
 MIN_PRIMARY = 2.0  # less than one clear hint is not enough to tell: triage ("other")
 MIN_SECONDARY = 4.0  # a second topic needs more than one strong cue
 SECONDARY_SHARE = 0.3  # ... and a fair share of the primary topic's evidence
@@ -24,11 +28,34 @@ STRONG = TIER_WEIGHTS["strong"]
 EMPLOYER_ABSORBS = ("labour_market", "job_application")
 
 
+# Confidence: evidence of this weight makes a topic about two-thirds sure on its own...
+SURE_EVIDENCE = 4.0
+TOPIC_UNSURE = 0.5  # below: the topic is flagged for a manager to check
+
+
 @dataclass(frozen=True)
 class TopicReading:
     topics: tuple[str, ...]
     scores: Mapping[str, float]
     evidence: Mapping[str, tuple[Hit, ...]]  # per topic, the hits that counted, strongest first
+    confidence: float = 1.0
+    weakness: str = ""  # what made the reading unsure, for the reasons
+
+
+def confidence(scores: Mapping[str, float], primary: str) -> tuple[float, str]:
+    """How sure the primary topic is: its evidence, and its lead over the runner-up."""
+    top = scores.get(primary, 0.0)
+    if top <= 0:
+        return 0.0, "no clear topic"
+    runner, second = max(
+        ((t, v) for t, v in scores.items() if t != primary), key=lambda kv: kv[1], default=("", 0.0)
+    )
+    strength = 1 - math.exp(-top / SURE_EVIDENCE)
+    lead = (top - second) / top
+    sure = strength * (0.5 + 0.5 * lead)
+    if lead < 0.3 and runner:
+        return sure, f"{primary} {top:.1f} against {runner} {second:.1f}"
+    return sure, f"little evidence for {primary} ({top:.1f})"
 
 
 def _inside(at: int, starts: Sequence[int], spans: Sequence[tuple[int, int]]) -> bool:
@@ -41,6 +68,7 @@ def score_topics(
     subject_hits: Iterable[Hit],
     message_hits: Iterable[Hit],
     asks: Sequence[tuple[int, int]] = (),
+    long: bool = False,
 ) -> tuple[dict[str, float], dict[str, list[Hit]]]:
     """Evidence per topic. `asks` are the spans of the message's questions and requests.
 
@@ -58,8 +86,10 @@ def score_topics(
                 weight *= SUBJECT_BOOST
             elif _inside(hit.start, starts, asks):
                 weight *= ASK_BOOST
-            elif weight < STRONG:
-                weight *= BACKGROUND
+            else:
+                weight *= (BACKGROUND_STRONG if weight >= STRONG else BACKGROUND) * (
+                    LONG_BACKGROUND if long else 1.0
+                )
             words.setdefault((part, hit.end), []).append((weight, hit))
     seen: dict[tuple[str, str], float] = {}
     evidence: dict[str, list[Hit]] = {}
@@ -87,8 +117,9 @@ def read_topics(
     *,
     requester_type: str,
     asks: Sequence[tuple[int, int]] = (),
+    long: bool = False,
 ) -> TopicReading:
-    scores, evidence = score_topics(subject_hits, message_hits, asks)
+    scores, evidence = score_topics(subject_hits, message_hits, asks, long)
     if requester_type == "employer":
         hiring = scores.get("employer_hiring", 0.0) + EMPLOYER_BONUS
         for topic in EMPLOYER_ABSORBS:
@@ -99,7 +130,10 @@ def read_topics(
     other = scores.pop("other", 0.0)
     ranked = sorted(scores.items(), key=lambda kv: -kv[1])
     if not ranked or ranked[0][1] < MIN_PRIMARY or other > ranked[0][1]:
-        return TopicReading(("other",), scores, frozen)
+        if other <= 0:
+            return TopicReading(("other",), scores, frozen, 0.0, "no clear topic")
+        sure, weakness = confidence({**scores, "other": other}, "other")
+        return TopicReading(("other",), scores, frozen, sure, weakness)
     top = ranked[0][1]
     topics = [ranked[0][0]]
     for topic, score in ranked[1:]:
@@ -108,4 +142,5 @@ def read_topics(
         share = SECONDARY_SHARE if len(topics) == 1 else THIRD_SHARE
         if score >= MIN_SECONDARY and score >= share * top:
             topics.append(topic)
-    return TopicReading(tuple(topics), scores, frozen)
+    sure, weakness = confidence({**scores, "other": other}, topics[0])
+    return TopicReading(tuple(topics), scores, frozen, sure, weakness)
