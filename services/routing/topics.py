@@ -24,8 +24,10 @@ EMPLOYER_BONUS = 3.0  # a company writing is, first of all, hiring
 MAX_TOPICS = 3
 STRONG = TIER_WEIGHTS["strong"]
 
-# A company asking about visas, the labour market or applications asks about hiring.
+# A company asking about visas, the labour market or applications asks about hiring;
+# a person naming the hiring procedures (fast track, pre-approval) asks about their own work.
 EMPLOYER_ABSORBS = ("labour_market", "job_application")
+WORKER_ABSORBED_BY = "labour_market"
 
 
 # Confidence: evidence of this weight makes a topic about two-thirds sure on its own...
@@ -84,8 +86,8 @@ def score_topics(
             weight = hit.cue.weight
             if part == "s":
                 weight *= SUBJECT_BOOST
-            elif _inside(hit.start, starts, asks):
-                weight *= ASK_BOOST
+            elif not asks or _inside(hit.start, starts, asks):
+                weight *= ASK_BOOST  # a message that asks nothing in so many words is its ask
             else:
                 weight *= (BACKGROUND_STRONG if weight >= STRONG else BACKGROUND) * (
                     LONG_BACKGROUND if long else 1.0
@@ -111,6 +113,15 @@ def score_topics(
     return scores, evidence
 
 
+def _absorb(
+    scores: dict[str, float], evidence: dict[str, list[Hit]], topics: Sequence[str], into: str
+) -> None:
+    for topic in topics:
+        if topic in scores:
+            scores[into] = scores.get(into, 0.0) + scores.pop(topic)
+            evidence.setdefault(into, []).extend(evidence.pop(topic, []))
+
+
 def read_topics(
     subject_hits: Iterable[Hit],
     message_hits: Iterable[Hit],
@@ -121,11 +132,10 @@ def read_topics(
 ) -> TopicReading:
     scores, evidence = score_topics(subject_hits, message_hits, asks, long)
     if requester_type == "employer":
-        hiring = scores.get("employer_hiring", 0.0) + EMPLOYER_BONUS
-        for topic in EMPLOYER_ABSORBS:
-            hiring += scores.pop(topic, 0.0)
-            evidence.setdefault("employer_hiring", []).extend(evidence.pop(topic, []))
-        scores["employer_hiring"] = hiring
+        scores["employer_hiring"] = scores.get("employer_hiring", 0.0) + EMPLOYER_BONUS
+        _absorb(scores, evidence, EMPLOYER_ABSORBS, "employer_hiring")
+    elif "employer_hiring" in scores:
+        _absorb(scores, evidence, ("employer_hiring",), WORKER_ABSORBED_BY)
     frozen = {k: tuple(v) for k, v in evidence.items()}
     other = scores.pop("other", 0.0)
     ranked = sorted(scores.items(), key=lambda kv: -kv[1])
