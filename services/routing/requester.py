@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from services.routing.cues import Hit
+from services.routing.cues import TIER_WEIGHTS, Hit
 from shared.enquiry import EnquiryFields
 
 # A company must show itself clearly: people mention their employer too.
 MIN_EMPLOYER = 3.0
+STRONG = TIER_WEIGHTS["strong"]
 
 
 @dataclass(frozen=True)
@@ -23,6 +24,7 @@ def read_requester(fields: EnquiryFields, hits: Iterable[Hit]) -> RequesterReadi
     if fields.requester_type:
         return RequesterReading(fields.requester_type, "given in the form")
     score = {"employer": 0.0, "worker": 0.0}
+    strong = {"employer": 0.0, "worker": 0.0}
     evidence: dict[str, list[Hit]] = {"employer": [], "worker": []}
     seen: set[tuple[str, str]] = set()
     for hit in hits:
@@ -30,10 +32,16 @@ def read_requester(fields: EnquiryFields, hits: Iterable[Hit]) -> RequesterReadi
             continue
         seen.add((hit.cue.label, hit.cue.key))
         score[hit.cue.label] = score.get(hit.cue.label, 0.0) + hit.cue.weight
+        if hit.cue.weight >= STRONG:
+            strong[hit.cue.label] = strong.get(hit.cue.label, 0.0) + hit.cue.weight
         evidence.setdefault(hit.cue.label, []).append(hit)
     if fields.company:
         score["employer"] += MIN_EMPLOYER
-    if score["employer"] >= MIN_EMPLOYER and score["employer"] > score["worker"]:
+    # An owner writes "I" as often as anyone: on a tie, the stronger cues decide.
+    ahead = score["employer"] > score["worker"] or (
+        score["employer"] == score["worker"] and strong["employer"] > strong["worker"]
+    )
+    if score["employer"] >= MIN_EMPLOYER and ahead:
         how = "writes as a company" + (" (company given)" if fields.company else "")
         return RequesterReading("employer", how, tuple(evidence["employer"]))
     return RequesterReading("worker", "writes as a person", tuple(evidence["worker"]))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from bisect import bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -30,9 +29,13 @@ EMPLOYER_ABSORBS = ("labour_market", "job_application")
 WORKER_ABSORBED_BY = "labour_market"
 
 
-# Confidence: evidence of this weight makes a topic about two-thirds sure on its own...
-SURE_EVIDENCE = 4.0
-TOPIC_UNSURE = 0.5  # below: the topic is flagged for a manager to check
+# Confidence is the primary topic's lead over the runner-up, mapped to how often a
+# reading with that lead was right on our written examples (40 % with no lead, 90 % with
+# a lead of 0.4, 95 % and more beyond); less than one strong cue of evidence lowers it.
+CONFIDENCE_BASE = 0.4
+CONFIDENCE_PER_LEAD = 1.2
+FULL_EVIDENCE = 3.0
+TOPIC_UNSURE = 0.6  # below: the topic is flagged for a manager to check
 
 
 @dataclass(frozen=True)
@@ -52,9 +55,8 @@ def confidence(scores: Mapping[str, float], primary: str) -> tuple[float, str]:
     runner, second = max(
         ((t, v) for t, v in scores.items() if t != primary), key=lambda kv: kv[1], default=("", 0.0)
     )
-    strength = 1 - math.exp(-top / SURE_EVIDENCE)
     lead = (top - second) / top
-    sure = strength * (0.5 + 0.5 * lead)
+    sure = min(0.99, CONFIDENCE_BASE + CONFIDENCE_PER_LEAD * lead) * min(1.0, top / FULL_EVIDENCE)
     if lead < 0.3 and runner:
         return sure, f"{primary} {top:.1f} against {runner} {second:.1f}"
     return sure, f"little evidence for {primary} ({top:.1f})"
