@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from services.routing.cues import TIER_WEIGHTS, Hit
 from shared.enquiry import EnquiryFields
 
-# A company must show itself clearly: people mention their employer too.
+# A company must show itself clearly: people mention their employer too, and families
+# write "we" and "our".
 MIN_EMPLOYER = 3.0
-STRONG = TIER_WEIGHTS["strong"]
+STRONG, MEDIUM = TIER_WEIGHTS["strong"], TIER_WEIGHTS["medium"]
 
 
 @dataclass(frozen=True)
@@ -25,6 +26,7 @@ def read_requester(fields: EnquiryFields, hits: Iterable[Hit]) -> RequesterReadi
         return RequesterReading(fields.requester_type, "given in the form")
     score = {"employer": 0.0, "worker": 0.0}
     strong = {"employer": 0.0, "worker": 0.0}
+    clear = bool(fields.company)  # one cue at least says more than "we" and "our"
     evidence: dict[str, list[Hit]] = {"employer": [], "worker": []}
     seen: set[tuple[str, str]] = set()
     for hit in hits:
@@ -34,6 +36,7 @@ def read_requester(fields: EnquiryFields, hits: Iterable[Hit]) -> RequesterReadi
         score[hit.cue.label] = score.get(hit.cue.label, 0.0) + hit.cue.weight
         if hit.cue.weight >= STRONG:
             strong[hit.cue.label] = strong.get(hit.cue.label, 0.0) + hit.cue.weight
+        clear |= hit.cue.label == "employer" and hit.cue.weight >= MEDIUM
         evidence.setdefault(hit.cue.label, []).append(hit)
     if fields.company:
         score["employer"] += MIN_EMPLOYER
@@ -41,7 +44,7 @@ def read_requester(fields: EnquiryFields, hits: Iterable[Hit]) -> RequesterReadi
     ahead = score["employer"] > score["worker"] or (
         score["employer"] == score["worker"] and strong["employer"] > strong["worker"]
     )
-    if score["employer"] >= MIN_EMPLOYER and ahead:
+    if score["employer"] >= MIN_EMPLOYER and ahead and clear:
         how = "writes as a company" + (" (company given)" if fields.company else "")
         return RequesterReading("employer", how, tuple(evidence["employer"]))
     return RequesterReading("worker", "writes as a person", tuple(evidence["worker"]))
