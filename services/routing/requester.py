@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from importlib import resources
 
-from services.routing.cues import TIER_WEIGHTS, Hit
+from services.routing.cues import TIER_WEIGHTS, Cue, Hit
 from shared.enquiry import EnquiryFields
+from shared.text import fold
+from shared.yamlfile import parse_yaml
 
 # A company must show itself clearly: people mention their employer too, and families
 # write "we" and "our".
@@ -19,6 +23,26 @@ class RequesterReading:
     requester_type: str
     how: str
     evidence: tuple[Hit, ...] = ()
+
+
+class StaffCount:
+    """A number right before a word for staff: a business counting its people."""
+
+    def __init__(self, words: Iterable[str]) -> None:
+        nouns = sorted({fold(w).strip() for w in words if w.strip()}, key=len, reverse=True)
+        alternatives = "|".join(
+            re.escape(n.removesuffix("|")) + (r"\b" if n.endswith("|") else "") for n in nouns
+        )
+        self._pattern = re.compile(rf"(?<![\w.,])\d{{1,4}}\s?(?:{alternatives})")
+        self._cue = Cue("requester", "employer", MEDIUM, "staff count", False, False, "staff")
+
+    @classmethod
+    def shipped(cls) -> StaffCount:
+        path = resources.files("services.routing").joinpath("data/cues/staff.yaml")
+        return cls((parse_yaml(path.read_text(encoding="utf-8")) or {}).get("staff") or [])
+
+    def find(self, folded: str) -> list[Hit]:
+        return [Hit(self._cue, m.start(), m.end()) for m in self._pattern.finditer(folded)][:1]
 
 
 def read_requester(fields: EnquiryFields, hits: Iterable[Hit]) -> RequesterReading:

@@ -20,6 +20,9 @@ MIN_SECONDARY = 4.0  # a second topic needs more than one strong cue
 SECONDARY_SHARE = 0.3  # ... and a fair share of the primary topic's evidence
 THIRD_SHARE = 0.7  # a third topic needs most of the primary topic's evidence
 EMPLOYER_BONUS = 3.0  # a company writing is, first of all, hiring
+# Asks outside the topic list (citizenship, a thesis, the press) name the topics' words as
+# their requirements ("B1 for citizenship"): most of the best topic's evidence is enough.
+OTHER_SHARE = 0.8
 MAX_TOPICS = 3
 STRONG = TIER_WEIGHTS["strong"]
 
@@ -141,7 +144,7 @@ def read_topics(
     frozen = {k: tuple(v) for k, v in evidence.items()}
     other = scores.pop("other", 0.0)
     ranked = sorted(scores.items(), key=lambda kv: -kv[1])
-    if not ranked or ranked[0][1] < MIN_PRIMARY or other > ranked[0][1]:
+    if not ranked or ranked[0][1] < MIN_PRIMARY or other > OTHER_SHARE * ranked[0][1]:
         if other <= 0:
             return TopicReading(("other",), scores, frozen, 0.0, "no clear topic")
         sure, weakness = confidence({**scores, "other": other}, "other")

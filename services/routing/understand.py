@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from services.routing.cues import Cue, CueMatcher, Hit, quote, shipped_lexicons
 from services.routing.language import LanguageIdentifier, LanguageReading
 from services.routing.place import read_place, town_cues
-from services.routing.requester import read_requester
+from services.routing.requester import StaffCount, read_requester
 from services.routing.scope import CueScope
 from services.routing.topics import LONG_WORDS, TOPIC_UNSURE, read_topics
 from services.routing.words import WordLists
@@ -96,6 +96,7 @@ class Reader:
         words = WordLists.shipped()
         self._languages = languages or LanguageIdentifier(words)
         self._scope = CueScope(words)
+        self._staff = StaffCount.shipped()
 
     def warm_up(self) -> None:
         self._languages.warm_up()
@@ -120,7 +121,8 @@ class Reader:
         def texts(hit: Hit) -> tuple[str, str]:
             return (subject, folded_subject) if id(hit) in in_subject else (message, folded_message)
 
-        requester = read_requester(fields, [*subject_hits, *message_hits])
+        staff = self._staff.find(folded_message)
+        requester = read_requester(fields, [*subject_hits, *message_hits, *staff])
         said = ""
         if requester.evidence:
             said = ": " + _quoted(requester.evidence, texts)

@@ -165,3 +165,18 @@ def test_a_close_call_between_topics_is_flagged_with_both_scores(engine: Routing
     weak = [r for r in u.reasons if r.startswith("topic unsure")]
     assert len(weak) == 1
     assert " against " in weak[0]
+
+
+@pytest.mark.parametrize(
+    ("message", "employer"),
+    [
+        ("Notre cabinet à Wolfsburg (12 salariés) souhaite embaucher une comptable.", True),
+        ("Unsere Küche hat 14 Mitarbeiter, wir brauchen noch zwei Köche aus dem Ausland.", True),
+        ("I work in a warehouse with 200 workers and I want to change my job.", False),
+    ],
+)
+def test_a_business_counting_its_staff_is_an_employer_unless_a_person_writes(
+    engine: RoutingEngine, message: str, employer: bool
+) -> None:
+    u = _read(engine, message)
+    assert (u.requester_type == "employer") is employer
