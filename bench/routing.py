@@ -57,10 +57,12 @@ TARGETS = {
     },
     "forum.jsonl": {"requester_type": 0.97, "primary_topic": 0.85, "topic_f1": 0.80},
     "mixed.jsonl": {"language": 0.99, "topic_f1": 0.85},
+    "fresh.jsonl": {"requester_type": 0.97, "primary_topic": 0.85, "topic_f1": 0.80},
 }
 NAMES = {
     "forum.jsonl": "held-out, written like forum posts (en, de, tr, pt, ar)",
     "mixed.jsonl": "held-out, 27 languages and scripts, web and e-mail",
+    "fresh.jsonl": "held-out, written last and never looked into item by item",
 }
 
 
