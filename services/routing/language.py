@@ -51,6 +51,7 @@ _FOREIGN_LATIN = frozenset("őűëčšžěřůľĺŕåøæāēīūķļņģėįų
 _FOREIGN_CYRILLIC = frozenset("ђћџјљњѓќѕўәғқңөұүһ")
 _URDU = frozenset("ٹڈڑںےہھ")
 _SORANI = frozenset("ڕڵۆێە")
+_PASHTO = frozenset("ټډړږښځڅګڼۍې")  # lingua does not know Pashto; its letters do
 # Tigrinya writes ኣ where Amharic writes አ.
 _TIGRINYA_A, _AMHARIC_A = "ኣ", "አ"
 _DIGIT_IN_WORD = re.compile(r"[a-z][23579]|[23579][a-z]")
@@ -190,6 +191,8 @@ class LanguageIdentifier:
     ) -> LanguageReading:
         if sum(1 for ch in sample if ch in _SORANI) >= 2:
             return LanguageReading("ku", "script", 0.0)
+        if sum(1 for ch in sample if ch in _PASHTO) >= 2:
+            return LanguageReading("ps", "script", 0.0)
         return self._lingua(sample, words, votes, letters, _ARABIC_REGION, _URDU)
 
     def _lingua(

@@ -49,6 +49,7 @@ OUTSIDE_THE_REGION = [
     ("ku", "سڵاو، من چێشتلێنەرم و دەمەوێت ئێواران زمانی ئەڵمانی فێر ببم. تکایە یارمەتیم بدەن."),
     ("ti", "ሰላም፡ ኣነ ሰራሕተኛ ክሽነ እየ። ምሸት ቋንቋ ጀርመን ክመሃር ደልየ ኣለኹ። የቐንየለይ።"),
 ]
+OUTSIDE_THE_REGION.append(("ps", "سلام، زه اشپز یم او غواړم د ماښام الماني ژبه زده کړم. مننه"))
 IN_LATIN_LETTERS = [
     ("ru", "Zdravstvuyte, ya rabotayu povarom i hochu uchit nemetskiy yazyk vecherom. Gde mozhno?"),
     ("uk", "Dobryi den, ya pratsyuyu kukharem i khochu vchyty nimetsku movu. Shcho meni robyty?"),
