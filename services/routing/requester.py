@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from importlib import resources
 
@@ -45,6 +45,28 @@ class StaffCount:
         return [Hit(self._cue, m.start(), m.end()) for m in self._pattern.finditer(folded)][:1]
 
 
+# "wir haben eine kleine Tischlerei", "I run a family bakery": an owner's word, then
+# within this many characters of the same sentence a word for a business.
+OWNERSHIP_GAP = 24
+_SENTENCE_END = re.compile(r"[.!?;\n]")
+_OWNS = Cue("requester", "employer", STRONG, "owns a business", False, False, "owner")
+
+
+def owned_businesses(hits: Sequence[Hit], folded: str) -> list[Hit]:
+    """An owner and their business, from one text's "owner" and "business" cues."""
+    owners = [h for h in hits if h.cue.kind == "requester" and h.cue.label == "owner"]
+    for business in hits:
+        if business.cue.kind != "requester" or business.cue.label != "business":
+            continue
+        for owner in owners:
+            gap = business.start - owner.end
+            if 0 <= gap <= OWNERSHIP_GAP and not _SENTENCE_END.search(
+                folded, owner.end, business.start
+            ):
+                return [Hit(_OWNS, owner.start, business.end)]
+    return []
+
+
 def read_requester(fields: EnquiryFields, hits: Iterable[Hit]) -> RequesterReading:
     if fields.requester_type:
         return RequesterReading(fields.requester_type, "given in the form")
@@ -53,10 +75,17 @@ def read_requester(fields: EnquiryFields, hits: Iterable[Hit]) -> RequesterReadi
     clear = bool(fields.company)  # one cue at least says more than "we" and "our"
     evidence: dict[str, list[Hit]] = {"employer": [], "worker": []}
     seen: set[tuple[str, str]] = set()
+    weak_seen: set[str] = set()
     for hit in hits:
-        if hit.cue.kind != "requester" or (hit.cue.label, hit.cue.key) in seen:
+        if hit.cue.kind != "requester" or hit.cue.label not in score:
+            continue
+        if (hit.cue.label, hit.cue.key) in seen:
             continue
         seen.add((hit.cue.label, hit.cue.key))
+        if hit.cue.weight < MEDIUM:  # "we", "our", "I": together no more than one of them
+            if hit.cue.label in weak_seen:
+                continue
+            weak_seen.add(hit.cue.label)
         score[hit.cue.label] = score.get(hit.cue.label, 0.0) + hit.cue.weight
         if hit.cue.weight >= STRONG:
             strong[hit.cue.label] = strong.get(hit.cue.label, 0.0) + hit.cue.weight

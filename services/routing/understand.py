@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from services.routing.cues import Cue, CueMatcher, Hit, quote, shipped_lexicons
 from services.routing.language import LanguageIdentifier, LanguageReading
 from services.routing.place import read_place, town_cues
-from services.routing.requester import StaffCount, read_requester
+from services.routing.requester import StaffCount, owned_businesses, read_requester
 from services.routing.scope import CueScope
 from services.routing.topics import LONG_WORDS, TOPIC_UNSURE, read_topics
 from services.routing.words import WordLists
@@ -116,13 +116,18 @@ class Reader:
         subject_hits = self._scope.keep(self._matcher.find(folded_subject), folded_subject, scope)
         message_hits = self._scope.keep(self._matcher.find(folded_message), folded_message, scope)
         reasons: list[str] = [_language_reason(language)]
-        in_subject = {id(hit) for hit in subject_hits}
+        owned_in_subject = owned_businesses(subject_hits, folded_subject)
+        in_subject = {id(hit) for hit in [*subject_hits, *owned_in_subject]}
 
         def texts(hit: Hit) -> tuple[str, str]:
             return (subject, folded_subject) if id(hit) in in_subject else (message, folded_message)
 
-        staff = self._staff.find(folded_message)
-        requester = read_requester(fields, [*subject_hits, *message_hits, *staff])
+        people = [
+            *owned_in_subject,
+            *owned_businesses(message_hits, folded_message),
+            *self._staff.find(folded_message),
+        ]
+        requester = read_requester(fields, [*subject_hits, *message_hits, *people])
         said = ""
         if requester.evidence:
             said = ": " + _quoted(requester.evidence, texts)

@@ -180,3 +180,37 @@ def test_a_business_counting_its_staff_is_an_employer_unless_a_person_writes(
 ) -> None:
     u = _read(engine, message)
     assert (u.requester_type == "employer") is employer
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "I work in a restaurant in Goslar as a cook. My boss does not pay overtime. What are my "
+        "rights?",
+        "My company wants me to sign a new contract with less salary. Can they do that?",
+        "Meine Firma will mir kündigen, weil ich krank war. Ist das erlaubt?",
+        "bizim firmada fazla mesai ödenmiyor, haklarım neler?",
+        "أعمل في مطعم في براونشفايغ وصاحب المطعم لا يدفع لي الراتب كاملا. ماذا أفعل؟",
+    ],
+    ids=["en restaurant", "en my company", "de meine Firma", "tr bizim firma", "ar"],
+)
+def test_a_person_naming_where_they_work_is_no_employer(
+    engine: RoutingEngine, message: str
+) -> None:
+    u = _read(engine, message)
+    assert (u.requester_type, u.primary_topic) == ("worker", "labour_market")
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "We run a small family bakery in Peine and would like to hire a baker from Vietnam.",
+        "Wir haben eine kleine Tischlerei in Gifhorn und suchen einen Tischler aus dem Ausland.",
+        "Temos uma pequena construtora em Salzgitter e queremos contratar pedreiros do Brasil.",
+    ],
+    ids=["en", "de", "pt"],
+)
+def test_an_owner_naming_their_business_is_an_employer(engine: RoutingEngine, message: str) -> None:
+    u = _read(engine, message)
+    assert (u.requester_type, u.primary_topic) == ("employer", "employer_hiring")
+    assert any(r.startswith("employer, writes as a company") for r in u.reasons)
