@@ -25,7 +25,7 @@ from services.notifications.messages import (
 from services.notifications.mime import set_plain
 from services.notifications.referrals import referral, referral_notice
 from services.notifications.views import CaseView, PartnerView, Sender, primary_topic
-from shared.reasons import STAFF_LANGUAGES, parse_all, render_all
+from shared.reasons import STAFF_LANGUAGES, parse, parse_all, render_all
 
 __all__ = [
     "CaseView",
@@ -48,6 +48,11 @@ __all__ = [
 DEFAULT_WORKING_DAYS: Final = 2
 
 
+def language_unsure(lines: tuple[str, ...]) -> bool:
+    """Whether routing read the language with too little confidence to write in it."""
+    return any(parse(line).kind == "language_unsure" for line in lines)
+
+
 def confirmation(
     case: CaseView,
     sender: Sender,
@@ -55,8 +60,11 @@ def confirmation(
     unique: str,
     working_days: int = DEFAULT_WORKING_DAYS,
 ) -> EmailMessage:
-    """The enquirer's confirmation, in their language (else English with a German line)."""
+    """The enquirer's confirmation, in their language (else English with a German line,
+    also when the language could not be read with confidence)."""
     language, fallback = i18n.confirmation_language(case.language)
+    if language_unsure(case.reasons):
+        language, fallback = i18n.SOURCE_LANGUAGE, True
     words = i18n.translations(language)
     title = i18n.render(language, "confirmation_subject.txt.j2").strip()
     context = {

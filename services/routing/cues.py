@@ -32,6 +32,7 @@ class Cue:
     infix: bool  # may start inside a word (compounds, clitics, scripts without spaces)
     whole_word: bool  # must end at a word end
     source: str  # language file it came from
+    unless: tuple[str, ...] = ()  # folded words that cancel the cue in its sentence
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,7 +60,14 @@ def _arabic(ch: str) -> bool:
     return "\u0600" <= ch <= "\u06ff"
 
 
-def make_cue(raw: str, kind: CueKind, label: str, weight: float, source: str) -> Cue | None:
+def make_cue(
+    raw: str,
+    kind: CueKind,
+    label: str,
+    weight: float,
+    source: str,
+    unless: tuple[str, ...] = (),
+) -> Cue | None:
     text = raw.strip()
     infix = text.startswith("*")
     whole = text.endswith("|")
@@ -68,7 +76,7 @@ def make_cue(raw: str, kind: CueKind, label: str, weight: float, source: str) ->
         return None
     # Arabic script glues articles and conjunctions to the word (و، ال، ب).
     infix = infix or _boundless(key[0]) or (_arabic(key[0]) and len(key) >= 4)
-    return Cue(kind, label, weight, key, infix, whole, source)
+    return Cue(kind, label, weight, key, infix, whole, source, unless)
 
 
 def _tiers(value: Any) -> Iterator[tuple[str, float]]:
@@ -85,7 +93,12 @@ def _tiers(value: Any) -> Iterator[tuple[str, float]]:
 
 
 def parse_lexicon(data: Mapping[str, Any], source: str) -> list[Cue]:
+    """`not_near` maps a cue, as written, to words that cancel it in its sentence."""
     cues: list[Cue] = []
+    not_near = {
+        str(raw): tuple(fold(str(w)) for w in words)
+        for raw, words in (data.get("not_near") or {}).items()
+    }
     sections: tuple[tuple[str, CueKind], ...] = (
         ("topics", "topic"),
         ("requester", "requester"),
@@ -101,7 +114,7 @@ def parse_lexicon(data: Mapping[str, Any], source: str) -> list[Cue]:
             if kind in ("place", "context", "intent") and isinstance(value, list):
                 value = {"strong": value}
             for raw, weight in _tiers(value):
-                cue = make_cue(raw, kind, str(label), weight, source)
+                cue = make_cue(raw, kind, str(label), weight, source, not_near.get(raw, ()))
                 if cue is not None:
                     cues.append(cue)
     return cues

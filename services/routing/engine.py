@@ -61,6 +61,9 @@ class Decision:
             "triage_site": self.triage_site,
             "excluded": [{"manager": e.manager, "why": e.why} for e in self.assignment.excluded],
             "excluded_more": self.assignment.excluded_more,
+            "language_confidence": u.language_confidence,
+            "topic_confidence": u.topic_confidence,
+            "unsure": list(u.unsure),
         }
 
 
@@ -119,6 +122,17 @@ class Ledger:
 
     def previous_manager(self, email: str | None) -> str | None:
         return self._by_email.get(email.lower()) if email else None
+
+    def decide(self, engine: RoutingEngine, fields: EnquiryFields, *, day: dt.date) -> Decision:
+        """A decision with this run's loads and history, counted for the next one."""
+        decision = engine.decide(
+            fields,
+            day=day,
+            loads=self.loads,
+            previous_manager=self.previous_manager(fields.email),
+        )
+        self.record(decision, fields.email)
+        return decision
 
     def record(self, decision: Decision, email: str | None) -> None:
         manager = decision.manager

@@ -31,6 +31,8 @@ FIELDS: Final = {
     "capacity": r"\d+",
     "date": r"\d{4}-\d{2}-\d{2}",
     "value": r".+",  # as the enquirer wrote it: a postal code, a town, quoted words
+    "note": r"[^;()]+",  # what kind of reading a language is: outside the region, ...
+    "confidence": r"\d\.\d\d",
 }
 
 # Each kind's line, as the routing engine writes it. Order matters only where two
@@ -38,6 +40,9 @@ FIELDS: Final = {
 PATTERNS: Final = {
     # understanding (services/routing/understand.py, place.py)
     "language": "language {language} ({how})",
+    "language_noted": "language {language} ({how}; {note})",
+    "language_unsure": "language {language} unsure ({confidence}): {note}",
+    "topic_unsure": "topic unsure ({confidence}): {value}",
     "requester_said": "{requester}, {how}: {value}",
     "requester": "{requester}, {how}",
     "topic_unclear": "topic other: no clear topic, for triage",

@@ -42,6 +42,18 @@ class Refs:
 
 WORDINGS: Final[Mapping[str, Mapping[StaffLanguage, str]]] = {
     "language": {"de": "Sprache {language} ({how})", "en": "language {language} ({how})"},
+    "language_noted": {
+        "de": "Sprache {language} ({how}; {note})",
+        "en": "language {language} ({how}; {note})",
+    },
+    "language_unsure": {
+        "de": "Sprache {language} unsicher ({confidence}): {note}",
+        "en": "language {language} unsure ({confidence}): {note}",
+    },
+    "topic_unsure": {
+        "de": "Thema unsicher ({confidence}): {value}",
+        "en": "topic unsure ({confidence}): {value}",
+    },
     "requester_said": {"de": "{requester}, {how}: {value}", "en": "{requester}, {how}: {value}"},
     "requester": {"de": "{requester}, {how}", "en": "{requester}, {how}"},
     "topic_unclear": {
@@ -164,12 +176,32 @@ _HOW: Final[Mapping[str, Mapping[StaffLanguage, str]]] = {
     "detected": {"de": "erkannt", "en": "detected"},
     "script": {"de": "an der Schrift erkannt", "en": "from the script"},
     "default": {"de": "Voreinstellung", "en": "default"},
+    "words": {"de": "an häufigen Wörtern erkannt", "en": "from common words"},
     "given in the form": {"de": "im Formular angegeben", "en": "given in the form"},
     "writes as a person": {"de": "schreibt als Person", "en": "writes as a person"},
     "writes as a company": {"de": "schreibt als Unternehmen", "en": "writes as a company"},
     "writes as a company (company given)": {
         "de": "schreibt als Unternehmen (Unternehmen angegeben)",
         "en": "writes as a company (company given)",
+    },
+}
+# What kind of reading a language is (services/routing/language.py's notes).
+_NOTES: Final[Mapping[str, Mapping[StaffLanguage, str]]] = {
+    "outside the region's languages": {
+        "de": "keine der Sprachen der Region",
+        "en": "outside the region's languages",
+    },
+    "written in Latin letters": {
+        "de": "in lateinischen Buchstaben geschrieben",
+        "en": "written in Latin letters",
+    },
+    "too little text: German and English": {
+        "de": "zu wenig Text: Deutsch und Englisch",
+        "en": "too little text: German and English",
+    },
+    "too little text to be sure": {
+        "de": "zu wenig Text, um sicher zu sein",
+        "en": "too little text to be sure",
     },
 }
 _REQUESTERS: Final[Mapping[str, Mapping[StaffLanguage, str]]] = {
@@ -206,6 +238,7 @@ def _words(names: Names, language: StaffLanguage) -> Mapping[str, Callable[[str]
         "district": lambda v: DISTRICT_NAMES.get(v, v),
         "requester": lambda v: _REQUESTERS.get(v, {}).get(language, v),
         "how": lambda v: _HOW.get(v, {}).get(language, v),
+        "note": lambda v: _NOTES.get(v, {}).get(language, v),
         "date": lambda v: _date(v, language),
     }
 

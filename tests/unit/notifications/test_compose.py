@@ -566,3 +566,14 @@ def test_the_managers_mail_names_their_site_when_it_is_another() -> None:
         parse(compose_manager_notice(case(manager_site_name="Welcome Center Braunschweig")))
     )
     assert "Zuständig / Manager: Ana Müller\n" in same
+
+
+def test_a_language_read_without_confidence_gets_english_and_german() -> None:
+    unsure = case_of(
+        language="en",
+        reasons=("language en unsure (0.25): too little text: German and English",),
+    )
+    mail = compose_confirmation(unsure)
+    assert mail["Content-Language"] == "en, de"
+    sure = compose_confirmation(case_of(language="en", reasons=("language en (detected)",)))
+    assert sure["Content-Language"] == "en"

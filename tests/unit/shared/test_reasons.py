@@ -57,6 +57,10 @@ SAMPLES = {
     "capacity": st.integers(1, 99).map(str),
     "date": st.dates().map(dt.date.isoformat),
     "value": words,
+    "note": st.sampled_from(
+        ["outside the region's languages", "written in Latin letters", "too little text"]
+    ),
+    "confidence": st.floats(0, 0.99).map(lambda c: f"{c:.2f}"),
 }
 
 
