@@ -42,6 +42,8 @@ CHOICES: Final[dict[str, tuple[str, ...]]] = {
 HONEYPOT: Final = "website"
 TOKEN: Final = "csrf_token"
 LANGUAGE: Final = "lang"
+# Which consent text the page showed: recorded with the consent.
+CONSENT_TEXT: Final = ("consent_version", "consent_language")
 
 ErrorKind = Literal["required", "too_long", "email", "consent", "choice", "text_only", "invalid"]
 _CHOICE_ERRORS: Final = frozenset({"literal_error", "enum", "string_pattern_mismatch"})
@@ -129,13 +131,20 @@ def read_submission(form: FormData) -> Submission:
     candidate["message"] = submission.values["message"]
     candidate.update(submission.checked)
     candidate["channel"] = "web"
+    for name in CONSENT_TEXT:
+        try:
+            candidate[name] = single(form, name) or None
+        except TypeError:
+            candidate[name] = "?"  # a file instead of the page's value: refused below
     try:
         data: EnquiryCreate | None = EnquiryCreate.model_validate(candidate)
     except ValidationError as exc:
         data = None
         for detail in exc.errors():
             name = str(detail["loc"][0]) if detail["loc"] else ""
-            if name in FIELDS:
+            if name in CONSENT_TEXT:  # not the text this page shows: show it and ask again
+                errors.setdefault("consent_processing", FieldError("consent"))
+            elif name in FIELDS:
                 errors.setdefault(name, _error_for(detail))
     if not submission.values["email"] and not submission.values["phone"]:
         errors.setdefault("email", FieldError("contact"))

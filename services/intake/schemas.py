@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Annotated, Literal, Self
 
-from pydantic import BaseModel, field_validator
+from pydantic import BaseModel, StringConstraints, ValidationInfo, field_validator, model_validator
 
+from shared import consent
 from shared.enquiry import EnquiryFields
 
 
 class EnquiryCreate(EnquiryFields):
-    """An enquiry as the API and the form accept it: consent to processing is required."""
+    """An enquiry as the API and the form accept it: consent to processing is required,
+    given to the consent text of `consent_version` (the current one unless named) in
+    `consent_language` (unknown unless named): GET /api/v1/consent shows it."""
 
     consent_processing: bool  # required here, optional in a dry run
+    consent_version: Annotated[str, StringConstraints(max_length=32)] | None = None
+    consent_language: Annotated[str, StringConstraints(max_length=8)] | None = None
 
     @field_validator("consent_processing")
     @classmethod
@@ -21,6 +26,36 @@ class EnquiryCreate(EnquiryFields):
         if not value:
             raise ValueError("consent to processing is required to handle the enquiry")
         return value
+
+    @field_validator("consent_version")
+    @classmethod
+    def _known_version(cls, value: str | None) -> str | None:
+        if value is not None and value not in consent.versions():
+            raise ValueError(f"no consent text version {value!r} (GET /api/v1/consent)")
+        return value
+
+    @field_validator("consent_language")
+    @classmethod
+    def _known_language(cls, value: str | None, info: ValidationInfo) -> str | None:
+        version = info.data.get("consent_version") or consent.current_version()
+        if value is not None and value not in consent.languages(version):
+            raise ValueError(f"the consent text {version} has no language {value!r}")
+        return value
+
+    @model_validator(mode="after")
+    def _current_version(self) -> Self:
+        if self.consent_version is None:
+            self.consent_version = consent.current_version()
+        return self
+
+
+class ConsentRead(BaseModel):
+    """A consent text as the form shows it, for an API client to show the same."""
+
+    version: str
+    language: str
+    processing: consent.Wording
+    referral: consent.Wording
 
 
 class EnquiryAccepted(BaseModel):

@@ -17,6 +17,7 @@ from services.intake.schemas import EnquiryCreate, Status, StatusRead
 from services.intake.storage import CASE_DEFAULTS, insert_received
 from shared.db.models import EnquiryRow, IdempotencyRow, ReferralRow, utcnow
 from shared.enquiry import EnquiryFields
+from shared.privacy.people import phone_key
 
 
 @dataclass(frozen=True)
@@ -109,8 +110,12 @@ def write_enquiry(
 ) -> Received:
     values = data.model_dump(exclude={"channel"})
     values["email"] = values["email"].lower() if values.get("email") else None
+    values["phone_key"] = phone_key(values.get("phone"))
     values["consent_processing"] = bool(values.get("consent_processing"))
     received_at = utcnow()
+    if values.get("consent_version"):  # a text was shown: each box ticked now
+        values["consent_at"] = received_at if values["consent_processing"] else None
+        values["consent_referral_at"] = received_at if values.get("consent_referral") else None
     token = secrets.token_urlsafe(24)
     values.update(
         status_token=token,
@@ -146,7 +151,11 @@ NEXT_STEPS: dict[Status, str] = {
 
 
 def read_status(session: Session, *, token: str) -> StatusRead | None:
-    row = session.scalar(select(EnquiryRow).where(EnquiryRow.status_token == token))
+    row = session.scalar(
+        select(EnquiryRow).where(
+            EnquiryRow.status_token == token, EnquiryRow.anonymised_at.is_(None)
+        )
+    )
     if row is None or row.reference is None:
         return None
     status: Status

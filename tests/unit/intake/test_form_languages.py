@@ -6,6 +6,7 @@ import pytest
 
 from services.intake import languages
 from services.intake.languages import Choice, accepted, choose
+from shared import consent
 
 
 @pytest.mark.parametrize(
@@ -88,6 +89,7 @@ def test_pages_escape_what_people_typed() -> None:
         problem=None,
         token="t",
         answer_languages=list(languages.answer_languages("en")),
+        consent=consent.text(consent.current_version(), "en"),
     )
     assert "<script>" not in html and "<b>x</b>" not in html and "<i>bad</i>" not in html
     assert "&lt;script&gt;" in html
