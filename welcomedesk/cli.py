@@ -10,7 +10,7 @@ from pathlib import Path
 from services.routing.engine import RoutingEngine
 from shared.directory import DEMO_DIRECTORY, DirectoryError, load_directory
 from shared.region import RegionDataError, load_region
-from shared.settings import SettingsError, get_settings
+from shared.settings import Settings, SettingsError, get_settings
 from welcomedesk.mail_inspect import inspect_files
 from welcomedesk.route import route_lines
 
@@ -99,6 +99,8 @@ def _parser() -> argparse.ArgumentParser:
     disable = staff_actions.add_parser("disable", help="the account can no longer sign in")
     disable.add_argument("email")
 
+    _privacy_parsers(commands)
+
     mail = commands.add_parser("mail", help="incoming and outgoing mail")
     mail_actions = mail.add_subparsers(dest="action", required=True)
     dead = mail_actions.add_parser("dead-letters", help="list mails that failed for good")
@@ -129,6 +131,55 @@ def _parser() -> argparse.ArgumentParser:
     )
     inspect.add_argument("--region", type=Path, default=None, help="region data (default: shipped)")
     return parser
+
+
+def _privacy_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    privacy = commands.add_parser("privacy", help="one person's data: export, erase; retention")
+    actions = privacy.add_subparsers(dest="action", required=True)
+    export = actions.add_parser(
+        "export", help="everything held about one person: JSON, a document, mails, files"
+    )
+    export.add_argument("email", help="their e-mail address (whole, any case)")
+    export.add_argument("--phone", default=None, help="also their cases by this phone number")
+    export.add_argument("--out", type=Path, default=None, help="an empty or new folder")
+    erase = actions.add_parser(
+        "erase", help="remove one person's data from every table; statistics stay"
+    )
+    erase.add_argument("email", help="their e-mail address (whole, any case)")
+    erase.add_argument("--phone", default=None, help="also their cases by this phone number")
+    erase.add_argument(
+        "--reason",
+        required=True,
+        metavar="CODE",
+        help="why: request, withdrawn, objection, unlawful or obligation (kept in the audit log)",
+    )
+    erase.add_argument("--dry-run", action="store_true", help="say what would go, change nothing")
+    kept = actions.add_parser(
+        "retention", help="anonymise closed cases and delete old mail bytes now (beat: daily)"
+    )
+    kept.add_argument("--at", type=_at, default=None, help="as if it were then (ISO 8601)")
+    kept.add_argument("--dry-run", action="store_true", help="say what would go, change nothing")
+    audit = commands.add_parser("audit", help="the audit log: reads, changes, sign-ins")
+    audit.add_argument("--case", default=None, metavar="REF", help="entries about one case")
+    audit.add_argument("--staff", default=None, metavar="EMAIL", help="one account's entries")
+    audit.add_argument("--since", type=_at, default=None, metavar="DATE", help="ISO date")
+    audit.add_argument("--limit", type=int, default=200)
+
+
+def _privacy(settings: Settings, args: argparse.Namespace) -> int:
+    from welcomedesk import privacy_cmd  # lazily: see the note above
+
+    if args.command == "audit":
+        return privacy_cmd.audit_log(
+            settings, case=args.case, staff=args.staff, since=args.since, limit=args.limit
+        )
+    if args.action == "export":
+        return privacy_cmd.export(settings, email=args.email, phone=args.phone, out=args.out)
+    if args.action == "erase":
+        return privacy_cmd.erase(
+            settings, email=args.email, phone=args.phone, reason=args.reason, dry_run=args.dry_run
+        )
+    return privacy_cmd.retention(settings, at=args.at, dry_run=args.dry_run)
 
 
 def _route(args: argparse.Namespace) -> int:
@@ -187,6 +238,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         return staff_admin.token_list(settings, args.manager)
     if command == "token":
         return staff_admin.token_revoke(settings, args.token_id)
+    if command in ("privacy", "audit"):
+        return _privacy(settings, args)
     if command == "understanding":
         from welcomedesk.understanding_cmd import corrections  # lazily: see the note above
 

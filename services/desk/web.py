@@ -13,7 +13,7 @@ from fastapi.staticfiles import StaticFiles
 
 from services.desk import api
 from services.desk.deps import SignInRequiredError
-from services.desk.pages import auth, cases, files
+from services.desk.pages import auth, cases, files, privacy
 from services.desk.runtime import DeskRuntime
 from services.desk.views import STATIC
 from shared.settings import Settings
@@ -39,6 +39,7 @@ def install(app: FastAPI, settings: Settings) -> None:
     app.include_router(auth.router)
     app.include_router(files.router)
     app.include_router(cases.router)
+    app.include_router(privacy.router)
     app.mount("/desk-static", StaticFiles(directory=STATIC), name="desk-static")
     app.add_exception_handler(SignInRequiredError, _to_sign_in)
     before = app.router.lifespan_context

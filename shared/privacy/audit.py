@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Final, cast
 
 from sqlalchemy import Connection, CursorResult, Table, delete, insert, literal, select
@@ -165,6 +165,36 @@ class Query:
     since: dt.datetime | None = None
     limit: int = 200
     offset: int = 0
+
+
+class NoSuchFilterError(LookupError):
+    """A filter names no case or no staff account; `args[0]` says which."""
+
+
+def query_for(
+    connection: Connection,
+    *,
+    reference: str | None = None,
+    staff_email: str | None = None,
+    since: dt.datetime | None = None,
+    limit: int = 200,
+    offset: int = 0,
+) -> Query:
+    """The query for a case's reference and a staff account's address, as people type them."""
+    query = Query(since=since, limit=limit, offset=offset)
+    if reference and reference.strip():
+        wanted = reference.strip().upper()[:32]
+        found = connection.scalar(select(EnquiryRow.id).where(EnquiryRow.reference == wanted))
+        if found is None:
+            raise NoSuchFilterError("case")
+        query = replace(query, enquiry_id=found)
+    if staff_email and staff_email.strip():
+        address = staff_email.strip().lower()[:254]
+        found = connection.scalar(select(StaffRow.id).where(StaffRow.email == address))
+        if found is None:
+            raise NoSuchFilterError("staff")
+        query = replace(query, staff_id=found)
+    return query
 
 
 def read(connection: Connection, query: Query) -> list[Entry]:

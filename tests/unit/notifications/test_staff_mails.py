@@ -8,7 +8,9 @@ import email.policy
 from email.message import EmailMessage
 
 import pytest
+from jinja2 import meta
 
+from services.notifications import i18n
 from services.notifications.compose import (
     CaseView,
     Sender,
@@ -17,6 +19,7 @@ from services.notifications.compose import (
     triage_notice,
 )
 from services.notifications.mime import to_bytes
+from shared.mail_requests import REFERRAL_DATA
 
 REFERENCE = "WC-2026-000456"
 SENDER = Sender(address="welcome@example.org", name="Welcome Center Region Braunschweig-Wolfsburg")
@@ -291,3 +294,12 @@ def test_referral_escapes_html() -> None:
     assert "<script>" not in page
     assert "&lt;script&gt;x()&lt;/script&gt;" in page
     assert "<b>B</b>" not in page
+
+
+@pytest.mark.parametrize("template", ["referral.txt.j2", "referral.html.j2"])
+def test_referral_carries_exactly_what_an_export_says_it_passed_on(template: str) -> None:
+    env = i18n.environment("de")
+    source = env.loader.get_source(env, template)[0] if env.loader else ""
+    used = meta.find_undeclared_variables(env.parse(source))
+    about_the_mail = {"partner_name", "sender_name", "in_copy", "lang", "direction", "title"}
+    assert used - about_the_mail == set(REFERRAL_DATA)
