@@ -197,7 +197,8 @@ class IdempotencyRow(Base):
     __tablename__ = "idempotency_keys"
     key: Mapped[str] = mapped_column(String(200), primary_key=True)
     request_hash: Mapped[str] = mapped_column(String(64))
-    enquiry_id: Mapped[int] = mapped_column(ForeignKey("enquiries.id"))
+    # Indexed: an erasure deletes a case's keys by it.
+    enquiry_id: Mapped[int] = mapped_column(ForeignKey("enquiries.id"), index=True)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
 

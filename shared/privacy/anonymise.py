@@ -18,6 +18,7 @@ from sqlalchemy import (
     CursorResult,
     String,
     Table,
+    and_,
     bindparam,
     case,
     cast,
@@ -25,6 +26,7 @@ from sqlalchemy import (
     func,
     literal,
     null,
+    or_,
     update,
 )
 
@@ -67,10 +69,26 @@ def _count(result: Any) -> int:
     return int(result.rowcount)
 
 
+def _not_yet_cleared(name: str) -> ColumnElement[bool] | None:
+    """Rows with something left to clear, where SQL can tell (JSON has no equality in
+    PostgreSQL): a case's many history entries without text are not written again."""
+    target, tests = table(name), list[ColumnElement[bool]]()
+    for column, how in PERSONAL[name].items():
+        if how is Clear.NULL:
+            tests.append(target.c[column].is_not(None))
+        elif how is Clear.EMPTY:
+            tests.append(target.c[column] != "")
+        else:
+            return None
+    return or_(*tests)
+
+
 def clear_rows(connection: Connection, name: str, where: ColumnElement[bool], **also: Any) -> int:
     """Clears the personal columns of the table's rows that `where` selects (and sets
-    `also`)."""
-    statement = update(table(name)).where(where).values({**cleared(name), **also})
+    `also`, which then must be written to every row)."""
+    dirty = None if also else _not_yet_cleared(name)
+    chosen = where if dirty is None else and_(where, dirty)
+    statement = update(table(name)).where(chosen).values({**cleared(name), **also})
     return _count(connection.execute(statement))
 
 
@@ -91,12 +109,8 @@ def anonymise_cases(
         return {}
     ids: BindParameter[list[int]] = bindparam("ids", list(enquiry_ids), expanding=True)
     counts: dict[str, int] = {}
-    deliveries = table("deliveries")
-    connection.execute(
-        update(deliveries)
-        .where(deliveries.c.enquiry_id.in_(ids), deliveries.c.status.in_(UNSENT))
-        .values(status="suppressed")
-    )
+    status = table("deliveries").c.status
+    never_sent = {"status": case((status.in_(UNSENT), "suppressed"), else_=status)}
     for name, link in CASE_LINK.items():
         target = table(name)
         where: ColumnElement[bool] = target.c[link].in_(ids)
@@ -107,6 +121,8 @@ def anonymise_cases(
             counts[name] = _count(connection.execute(delete(target).where(where)))
         elif name == "inbound_mails":
             counts[name] = clear_rows(connection, name, where, **_mail_gone(at))
+        elif name == "deliveries":
+            counts[name] = clear_rows(connection, name, where, **never_sent)
         else:
             counts[name] = clear_rows(connection, name, where)
     return counts

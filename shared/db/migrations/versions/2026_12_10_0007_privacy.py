@@ -53,6 +53,9 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_enquiries_phone_key"), ["phone_key"], unique=False)
     with op.batch_alter_table("inbound_mails") as batch_op:
         batch_op.add_column(sa.Column("raw_deleted_at", sa.DateTime(timezone=True), nullable=True))
+    op.create_index(
+        op.f("ix_idempotency_keys_enquiry_id"), "idempotency_keys", ["enquiry_id"], unique=False
+    )
     op.create_table(
         "audit_log",
         sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
@@ -91,6 +94,7 @@ def downgrade() -> None:
     op.drop_index(op.f("ix_audit_log_staff_id"), table_name="audit_log")
     op.drop_index("ix_audit_log_at", table_name="audit_log")
     op.drop_table("audit_log")
+    op.drop_index(op.f("ix_idempotency_keys_enquiry_id"), table_name="idempotency_keys")
     with op.batch_alter_table("inbound_mails") as batch_op:
         batch_op.drop_column("raw_deleted_at")
     with op.batch_alter_table("enquiries") as batch_op:
