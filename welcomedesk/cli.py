@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import sys
 from pathlib import Path
 
 from services.routing.engine import RoutingEngine
 from shared.directory import DEMO_DIRECTORY, DirectoryError, load_directory
 from shared.region import RegionDataError, load_region
-from shared.settings import Settings, SettingsError, get_settings
+from shared.settings import VAR, Settings, SettingsError, get_settings
 from welcomedesk.mail_inspect import inspect_files
 from welcomedesk.route import route_lines
 
@@ -212,6 +213,14 @@ def _validate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _embedded_secret() -> None:
+    """Beside `make run`, an administrator's command reads the secret that run keeps in
+    var/secret_key, as its processes do; a set variable always wins."""
+    kept = VAR / "secret_key"
+    if "WELCOMEDESK_SECRET_KEY" not in os.environ and kept.is_file():
+        os.environ["WELCOMEDESK_SECRET_KEY"] = kept.read_text().strip()
+
+
 def _dispatch(args: argparse.Namespace) -> int:
     command = args.command
     if command == "route":
@@ -224,6 +233,7 @@ def _dispatch(args: argparse.Namespace) -> int:
         from welcomedesk import processes  # lazily: see the note above
 
         return processes.run_all()
+    _embedded_secret()
     settings = get_settings()
     from shared.logs import configure_logging  # lazily: see the note above
     from welcomedesk import admin, inbound_admin, processes, staff_admin  # lazily: see above

@@ -21,7 +21,7 @@ from services.desk.privacy.export import build_export
 from services.desk.privacy.find import NotAnAddressError, NotAPhoneError, Person, find_person
 from services.desk.privacy.package import write_folder
 from services.desk.privacy.reasons import REASONS
-from shared.db.engine import make_engine, session_factory, session_scope
+from shared.db.engine import checkpoint, make_engine, session_factory, session_scope
 from shared.db.models import utcnow
 from shared.privacy import audit
 from shared.privacy.retention import run_retention
@@ -80,8 +80,10 @@ def erase(settings: Settings, *, email: str, phone: str | None, reason: str, dry
     person = _person("erase", email, phone)
     if isinstance(person, int):
         return person
-    with session_scope(_sessions(settings)) as session:
+    sessions = _sessions(settings)
+    with session_scope(sessions) as session:
         done = erase_person(session, person=person, reason=reason, actor=audit.CLI, dry_run=dry_run)
+    checkpoint(sessions.kw["bind"])
     if done.nothing_held:
         print(f"nothing held about {person.email}")
         return 0

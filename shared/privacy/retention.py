@@ -22,6 +22,7 @@ from typing import Any, Final
 from sqlalchemy import ColumnElement, Connection, CursorResult, case, delete, func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from shared.db.engine import checkpoint
 from shared.privacy import audit
 from shared.privacy.anonymise import RETENTION, anonymise_cases, clear_rows, table
 
@@ -162,4 +163,5 @@ def run_retention(
         report.audit_entries = audit.prune(connection, before=audit_before)
         counts = {k: v for k, v in report.summary().items() if k not in ("at", "dry_run")}
         audit.record(connection, action="retention", actor=actor, details=counts)
+    checkpoint(sessions.kw["bind"])
     return report

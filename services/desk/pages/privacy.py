@@ -24,6 +24,7 @@ from services.desk.privacy.package import archive
 from services.desk.privacy.reasons import REASONS
 from services.desk.runtime import DeskRuntime
 from services.desk.views import page
+from shared.db.engine import checkpoint
 from shared.db.models import utcnow
 from shared.privacy import audit
 
@@ -158,6 +159,7 @@ async def privacy_erase(
             reason=reason,
             actor=desk_audit.actor(user.staff, via="page"),
         )
+    checkpoint(desk.engine)
     log.info("person_erased", cases=len(erased.references), reason=reason)
     return _privacy_page(request, user, erased=erased)
 

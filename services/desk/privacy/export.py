@@ -33,6 +33,7 @@ from shared.db.models import (
     ReferralRow,
     StaffRow,
     SuppressedAddressRow,
+    as_utc,
     utcnow,
 )
 from shared.enquiry import EnquiryFields
@@ -50,7 +51,7 @@ _UNSAFE = re.compile(r"[^\w.-]+")
 
 
 def _when(value: dt.datetime | None) -> str | None:
-    return value.isoformat() if value is not None else None
+    return as_utc(value).isoformat() if value is not None else None
 
 
 def safe_name(name: str) -> str:
@@ -90,6 +91,14 @@ class _Who:
             return {"kind": actor, "name": None}
         found = self.by_email.get(actor)
         return self._staff(*found) if found else {"kind": "staff", "name": None}
+
+    def requester(self, requested_by: str) -> dict[str, str | None]:
+        """Who asked for a referral: "auto" (the routing policy), a manager id, an account."""
+        if requested_by == "auto":
+            return {"kind": "routing", "name": None}
+        if "@" in requested_by:
+            return self.actor(requested_by)
+        return {"kind": "manager", "name": self.names.manager(requested_by)}
 
     def audited(self, row: AuditRow) -> dict[str, str | None]:
         if row.staff_id in self.by_id:
@@ -227,9 +236,7 @@ def _case(session: Session, case: EnquiryRow, who: _Who, files: dict[str, bytes]
                     "email": partners[r.partner_id].email if r.partner_id in partners else None,
                 },
                 "at": _when(r.created_at),
-                "by": who.actor(r.requested_by)
-                if "@" in r.requested_by
-                else {"kind": "manager", "name": names.manager(r.requested_by)},
+                "by": who.requester(r.requested_by),
                 "data_sent": list(REFERRAL_DATA),
             }
             for r in session.scalars(

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from services.desk.privacy.erasure import erase_person
 from services.desk.privacy.export import build_export
 from services.desk.privacy.find import Person, find_person
-from shared.db.engine import session_scope
+from shared.db.engine import checkpoint, session_scope
 from shared.db.models import EnquiryRow, utcnow
 from shared.privacy import audit
 from shared.privacy.retention import RetentionPolicy, run_retention
@@ -35,8 +35,12 @@ def test_export_erasure_and_retention_on_sqlite(tmp_path: Path) -> None:
         before = facts(engine)
         with session_scope(sessions) as session:
             erase_person(session, person=person, reason="withdrawn", actor=audit.CLI)
+        checkpoint(engine)
         after = dump(engine)
         assert [m for m in a.all(WHERES) if traces(after, m)] == []
+        # Nor in the file's free pages or the write-ahead log.
+        on_disk = b"".join(p.read_bytes() for p in tmp_path.glob("welcomedesk.sqlite*"))
+        assert a.ascii.encode() not in on_disk and a.text("message").encode() not in on_disk
         assert facts(engine) == before
         with session_scope(sessions) as session:
             row = session.scalar(select(EnquiryRow).where(EnquiryRow.reference == closed))
