@@ -10,17 +10,22 @@ account. Read in the caller's transaction; the export itself is audited there to
 
 from __future__ import annotations
 
-import datetime as dt
-import re
 from dataclasses import dataclass
 from typing import Any, Final
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from services.desk.cases.names import Names, read_names
+from services.desk.cases.names import read_names
 from services.desk.privacy.find import Found, Person
-from shared import consent
+from services.desk.privacy.parts import (
+    Who,
+    consent_record,
+    files_of,
+    mails_of,
+    thread_of,
+    when,
+)
 from shared.db.models import (
     AttachmentRow,
     AuditRow,
@@ -31,9 +36,7 @@ from shared.db.models import (
     InboundMailRow,
     PartnerRow,
     ReferralRow,
-    StaffRow,
     SuppressedAddressRow,
-    as_utc,
     utcnow,
 )
 from shared.enquiry import EnquiryFields
@@ -47,16 +50,6 @@ TOLD_US: Final = tuple(
     for name in EnquiryFields.model_fields
     if name not in ("consent_processing", "consent_referral", "channel")
 )
-_UNSAFE = re.compile(r"[^\w.-]+")
-
-
-def _when(value: dt.datetime | None) -> str | None:
-    return as_utc(value).isoformat() if value is not None else None
-
-
-def safe_name(name: str) -> str:
-    """A file name for the archive: letters, digits, dots and dashes only."""
-    return _UNSAFE.sub("_", name).strip("._")[:80] or "file"
 
 
 @dataclass(frozen=True)
@@ -69,133 +62,17 @@ class Export:
         return str(self.data["language"])
 
 
-class _Who:
-    """Staff as the person may read them: a manager's name or 'administrator'."""
-
-    def __init__(self, session: Session, names: Names) -> None:
-        self.names = names
-        self.by_email: dict[str, tuple[str, str | None]] = {}
-        self.by_id: dict[int, tuple[str, str | None]] = {}
-        for staff_id, email, role, manager_id in session.execute(
-            select(StaffRow.id, StaffRow.email, StaffRow.role, StaffRow.manager_id)
-        ):
-            self.by_email[email] = self.by_id[staff_id] = (role, manager_id)
-
-    def _staff(self, role: str, manager_id: str | None) -> dict[str, str | None]:
-        if role == "admin":
-            return {"kind": "administrator", "name": None}
-        return {"kind": "manager", "name": self.names.manager(manager_id)}
-
-    def actor(self, actor: str) -> dict[str, str | None]:
-        if actor in ("routing", "enquirer"):
-            return {"kind": actor, "name": None}
-        found = self.by_email.get(actor)
-        return self._staff(*found) if found else {"kind": "staff", "name": None}
-
-    def requester(self, requested_by: str) -> dict[str, str | None]:
-        """Who asked for a referral: "auto" (the routing policy), a manager id, an account."""
-        if requested_by == "auto":
-            return {"kind": "routing", "name": None}
-        if "@" in requested_by:
-            return self.actor(requested_by)
-        return {"kind": "manager", "name": self.names.manager(requested_by)}
-
-    def audited(self, row: AuditRow) -> dict[str, str | None]:
-        if row.staff_id in self.by_id:
-            return self._staff(*self.by_id[row.staff_id])
-        if row.manager_id:
-            return self._staff("manager", row.manager_id)
-        return {"kind": row.actor, "name": None}
-
-
-def _consent(case: EnquiryRow, given: bool, at: dt.datetime | None) -> dict[str, Any]:
-    record: dict[str, Any] = {"given": given, "at": _when(at), "version": None, "text": None}
-    if given and at is not None and case.consent_version:
-        language = case.consent_language or "en"
-        shown = consent.text(case.consent_version, language)
-        record.update(version=shown.version, language=case.consent_language)
-        record["text"] = {
-            "processing": {"label": shown.processing.label, "text": shown.processing.text},
-            "referral": {"label": shown.referral.label, "text": shown.referral.text},
-        }
-    return record
-
-
-def _files(session: Session, where: Any, files: dict[str, bytes]) -> dict[int | None, list[Any]]:
-    """Attachments by the received mail (or reply) they came with; their bytes to `files`."""
-    by_owner: dict[int | None, list[Any]] = {}
-    for row in session.scalars(select(AttachmentRow).where(where).order_by(AttachmentRow.id)):
-        path = None
-        if row.data is not None:
-            path = f"attachments/{row.id}-{safe_name(row.filename)}"
-            files[path] = row.data
-        owner = -row.case_message_id if row.case_message_id else row.inbound_mail_id
-        by_owner.setdefault(owner, []).append(
-            {
-                "filename": row.filename,
-                "content_type": row.content_type,
-                "size": row.size,
-                "file": path,
-                "not_kept": row.dropped or (None if path else "deleted"),
-            }
-        )
-    return by_owner
-
-
-def _mails(session: Session, where: Any, files: dict[str, bytes]) -> list[dict[str, Any]]:
-    """Received mails as stored, each its own .eml file."""
-    found = []
-    for row in session.scalars(select(InboundMailRow).where(where).order_by(InboundMailRow.id)):
-        path = None
-        if row.raw:
-            path = f"mails/{row.id}.eml"
-            files[path] = row.raw
-        found.append(
-            {
-                "id": row.id,
-                "received_at": _when(row.received_at),
-                "kind": row.kind,
-                "size": row.size,
-                "file": path,
-            }
-        )
-    return found
-
-
-def _thread(
-    session: Session, where: Any, attachments: dict[int | None, list[Any]]
-) -> list[dict[str, Any]]:
-    thread = []
-    for m in session.scalars(
-        select(CaseMessageRow).where(where).order_by(CaseMessageRow.received_at, CaseMessageRow.id)
-    ):
-        owner = m.inbound_mail_id if m.inbound_mail_id else -m.id
-        thread.append(
-            {
-                "at": _when(m.received_at),
-                "direction": m.direction,
-                "kind": m.kind,
-                "from": m.sender if m.direction == "in" else None,
-                "subject": m.subject,
-                "text": m.text,
-                "mail": f"mails/{m.inbound_mail_id}.eml" if m.inbound_mail_id else None,
-                "attachments": attachments.get(owner, []),
-            }
-        )
-    return thread
-
-
-def _case(session: Session, case: EnquiryRow, who: _Who, files: dict[str, bytes]) -> dict[str, Any]:
+def _case(session: Session, case: EnquiryRow, who: Who, files: dict[str, bytes]) -> dict[str, Any]:
     names = who.names
     partners = {p.id: p for p in session.scalars(select(PartnerRow))}
-    attachments = _files(session, AttachmentRow.enquiry_id == case.id, files)
+    attachments = files_of(session, AttachmentRow.enquiry_id == case.id, files)
     return {
         "reference": case.reference,
         "status": case.status,
         "outcome": case.outcome,
         "channel": case.channel,
-        "received_at": _when(case.received_at),
-        "closed_at": _when(case.closed_at),
+        "received_at": when(case.received_at),
+        "closed_at": when(case.closed_at),
         "you_told_us": {field: getattr(case, field) for field in TOLD_US},
         "understood": {
             "language": case.language,
@@ -208,19 +85,19 @@ def _case(session: Session, case: EnquiryRow, who: _Who, files: dict[str, bytes]
         "manager": names.manager(case.manager_id),
         "routing_reasons": [names.in_text(r) for r in case.reasons or ()],
         "consent": {
-            "processing": _consent(case, case.consent_processing, case.consent_at),
-            "referral": _consent(case, case.consent_referral, case.consent_referral_at),
+            "processing": consent_record(case, case.consent_processing, case.consent_at),
+            "referral": consent_record(case, case.consent_referral, case.consent_referral_at),
         },
-        "thread": _thread(session, CaseMessageRow.enquiry_id == case.id, attachments),
-        "mails_received": _mails(session, InboundMailRow.enquiry_id == case.id, files),
+        "thread": thread_of(session, CaseMessageRow.enquiry_id == case.id, attachments),
+        "mails_received": mails_of(session, InboundMailRow.enquiry_id == case.id, files),
         "mails_sent": [
             {
                 "kind": d.kind,
                 "to": d.recipient,
                 "to_name": d.recipient_name,
                 "status": d.status,
-                "created_at": _when(d.created_at),
-                "sent_at": _when(d.sent_at),
+                "created_at": when(d.created_at),
+                "sent_at": when(d.sent_at),
             }
             for d in session.scalars(
                 select(DeliveryRow)
@@ -235,7 +112,7 @@ def _case(session: Session, case: EnquiryRow, who: _Who, files: dict[str, bytes]
                     "name": names.partner(r.partner_id),
                     "email": partners[r.partner_id].email if r.partner_id in partners else None,
                 },
-                "at": _when(r.created_at),
+                "at": when(r.created_at),
                 "by": who.requester(r.requested_by),
                 "data_sent": list(REFERRAL_DATA),
             }
@@ -247,7 +124,7 @@ def _case(session: Session, case: EnquiryRow, who: _Who, files: dict[str, bytes]
         ],
         "history": [
             {
-                "at": _when(h.at),
+                "at": when(h.at),
                 "by": who.actor(h.actor),
                 "action": h.action,
                 "details": h.details,
@@ -260,7 +137,7 @@ def _case(session: Session, case: EnquiryRow, who: _Who, files: dict[str, bytes]
             )
         ],
         "access": [
-            {"at": _when(a.at), "action": a.action, "by": who.audited(a), "via": a.via}
+            {"at": when(a.at), "action": a.action, "by": who.audited(a), "via": a.via}
             for a in session.scalars(
                 select(AuditRow).where(AuditRow.enquiry_id == case.id).order_by(AuditRow.id)
             )
@@ -280,30 +157,30 @@ def person_language(cases: list[EnquiryRow]) -> str:
 def build_export(session: Session, *, person: Person, found: Found, actor: audit.Actor) -> Export:
     """The export of what `found` names; records it in the audit log (caller commits)."""
     files: dict[str, bytes] = {}
-    who = _Who(session, read_names(session))
+    who = Who(session, read_names(session))
     rows = list(
         session.scalars(
             select(EnquiryRow).where(EnquiryRow.id.in_(found.case_ids)).order_by(EnquiryRow.id)
         )
     )
-    attachments = _files(session, AttachmentRow.inbound_mail_id.in_(found.mails), files)
+    attachments = files_of(session, AttachmentRow.inbound_mail_id.in_(found.mails), files)
     data: dict[str, Any] = {
         "format": FORMAT,
-        "made_at": _when(utcnow()),
+        "made_at": when(utcnow()),
         "person": {"email": person.email, "phone": person.phone},
         "language": person_language(rows),
         "cases": [_case(session, row, who, files) for row in rows],
         "mails_elsewhere": {
-            "thread": _thread(
+            "thread": thread_of(
                 session,
                 CaseMessageRow.id.in_(found.messages)
                 | CaseMessageRow.inbound_mail_id.in_(found.mails),
                 attachments,
             ),
-            "mails_received": _mails(session, InboundMailRow.id.in_(found.mails), files),
+            "mails_received": mails_of(session, InboundMailRow.id.in_(found.mails), files),
         },
         "bounce_list": [
-            {"address": row.address, "since": _when(row.created_at)}
+            {"address": row.address, "since": when(row.created_at)}
             for row in session.scalars(
                 select(SuppressedAddressRow).where(
                     SuppressedAddressRow.address.in_(found.suppressed)
