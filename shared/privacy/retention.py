@@ -23,6 +23,7 @@ from sqlalchemy import ColumnElement, Connection, CursorResult, case, delete, fu
 from sqlalchemy.orm import Session, sessionmaker
 
 from shared.db.engine import checkpoint
+from shared.db.models import utcnow
 from shared.privacy import audit
 from shared.privacy.anonymise import RETENTION, anonymise_cases, clear_rows, table
 
@@ -66,18 +67,29 @@ def _count(result: Any) -> int:
     return int(result.rowcount)
 
 
+def _due(before: dt.datetime) -> ColumnElement[bool]:
+    enquiries = table("enquiries")
+    return (
+        (enquiries.c.status == "closed")
+        & (enquiries.c.closed_at < before)
+        & enquiries.c.anonymised_at.is_(None)
+    )
+
+
 def due_cases(session: Session, *, before: dt.datetime) -> list[tuple[int, str]]:
     enquiries = table("enquiries")
-    rows = session.execute(
-        select(enquiries.c.id, enquiries.c.reference)
-        .where(
-            enquiries.c.status == "closed",
-            enquiries.c.closed_at < before,
-            enquiries.c.anonymised_at.is_(None),
-        )
-        .order_by(enquiries.c.id)
-    )
-    return [(int(row.id), str(row.reference)) for row in rows]
+    query = select(enquiries.c.id, enquiries.c.reference).where(_due(before))
+    return [(int(row.id), str(row.reference)) for row in session.execute(query.order_by("id"))]
+
+
+def _still_due(session: Session, ids: list[int], before: dt.datetime) -> list[int]:
+    """The batch's cases that are due still, held until commit: a case reopened since it
+    was listed (its enquirer wrote again) is left alone."""
+    enquiries = table("enquiries")
+    query = select(enquiries.c.id).where(enquiries.c.id.in_(ids), _due(before))
+    if session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update()
+    return [int(i) for i in session.scalars(query)]
 
 
 def _raw_conditions(before: dt.datetime) -> dict[str, tuple[str, ColumnElement[bool]]]:
@@ -148,15 +160,18 @@ def run_retention(
             old_entries = table("audit_log").c.at < audit_before
             report.audit_entries = _count_where(session, "audit_log", old_entries)
             return report
-    ids = [enquiry_id for enquiry_id, _ in due]
+    # `at` says what is due; the moment things are done is now, even for a sweep "as if".
+    now = utcnow()
+    ids, done = [enquiry_id for enquiry_id, _ in due], set[int]()
     for start in range(0, len(ids), BATCH):
         with sessions.begin() as session:
-            anonymise_cases(
-                session.connection(), enquiry_ids=ids[start : start + BATCH], why=RETENTION, at=at
-            )
+            batch = _still_due(session, ids[start : start + BATCH], case_before)
+            anonymise_cases(session.connection(), enquiry_ids=batch, why=RETENTION, at=now)
+            done.update(batch)
+    report.cases = [reference for enquiry_id, reference in due if enquiry_id in done]
     with sessions.begin() as session:
         connection = session.connection()
-        for name, count in _delete_raw(connection, raw_before, at).items():
+        for name, count in _delete_raw(connection, raw_before, now).items():
             setattr(report, name, count)
         bounces = connection.execute(delete(suppressed).where(old_bounce))
         report.suppressed_addresses = _count(bounces)
