@@ -14,6 +14,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from services.desk.accounts import add_staff, create_api_token
+from shared import consent
 from shared.db.engine import session_scope
 from shared.db.models import AuditRow, StaffRow
 from shared.privacy import audit
@@ -65,6 +66,7 @@ def test_reads_and_changes_are_one_entry_each_and_refusals_none(
         token = create_api_token(session, manager_id="m-02")
     staff_id = _staff_id(sessions, MANAGER)
     before = _last_id(sessions)
+    current = consent.current_version()
 
     async def steps(client: httpx.AsyncClient) -> None:
         page = await client.get("/staff/sign-in")
@@ -87,6 +89,10 @@ def test_reads_and_changes_are_one_entry_each_and_refusals_none(
         tool = {"Authorization": f"Bearer {token}"}
         read = await client.get(f"/api/v1/cases/{reference}", headers=tool)
         assert read.status_code == 200
+        shown = read.json()  # the consents as recorded: the API named no language
+        assert shown["consent"]["given"] and shown["consent"]["version"] == current
+        assert shown["referral_consent"]["at"] == shown["consent"]["at"] is not None
+        assert shown["anonymised_at"] is None
         note = await client.post(
             f"/api/v1/cases/{reference}/notes", json={"text": "Ring back Tuesday"}, headers=tool
         )
