@@ -20,6 +20,7 @@ RELAY_OUTBOX: Final = "outbox.relay"
 POLL_MAILBOXES: Final = "intake.poll_mailboxes"  # beat's, when e-mail intake is configured
 REASSIGN_CASE: Final = "routing.reassign_case"
 REFRESH_SUGGESTIONS: Final = "routing.refresh_suggestions"
+PRIVACY_RETENTION: Final = "privacy.retention"  # beat's daily sweep
 QUEUES: Final = {
     REFRESH_SUGGESTIONS: "routing",
     ROUTE_ENQUIRY: "routing",
@@ -27,6 +28,7 @@ QUEUES: Final = {
     NOTIFY_ROUTED: "notifications",
     SEND_MAIL: "notifications",
     RELAY_OUTBOX: "routing",
+    PRIVACY_RETENTION: "routing",
     POLL_MAILBOXES: "mail",
 }
 

@@ -20,6 +20,18 @@ KINDS = (
     "follow_up",
     "reply",
 )
+# What a partner's referral mail carries of the case, nothing more: what an export tells
+# the enquirer was passed on (the notifications service's test holds it to this).
+REFERRAL_DATA = (
+    "reference",
+    "name",
+    "email",
+    "phone",
+    "language",
+    "topics",
+    "subject",
+    "excerpt",  # the start of the message, at most 300 characters
+)
 _DELIVERIES = cast(Table, DeliveryRow.__table__)
 _INSERT_DELIVERY = insert(_DELIVERIES).returning(_DELIVERIES.c.id)  # compiled once
 

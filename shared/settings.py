@@ -135,6 +135,12 @@ class Settings(MailSettings):
     sign_in_limit: str = "5/15minutes"
     sign_in_limit_per_address: str = "20/15minutes"
     staff_link_hours: int = 24  # a link to set a password is valid this long
+    # Privacy. A closed case is anonymised this many days after closing; received mails'
+    # and attachments' bytes go after raw_mail_retention_days; the audit log keeps its
+    # entries audit_retention_days. Beat sweeps daily (welcomedesk privacy retention).
+    retention_days: int = Field(default=365, ge=1)
+    raw_mail_retention_days: int = Field(default=90, ge=1)
+    audit_retention_days: int = Field(default=730, ge=1)
 
     @field_validator("imap_urls", "trusted_proxies", mode="before")
     @classmethod

@@ -15,7 +15,8 @@ from fastapi import APIRouter, Header, HTTPException, Query, Request, Response
 from fastapi.responses import JSONResponse
 from sqlalchemy.orm import Session
 
-from services.desk import csrf
+from services.desk import audit, csrf
+from services.desk.audit import ApiActor
 from services.desk.cases import corrections, lifecycle, replies
 from services.desk.cases.detail import CaseDetail, read_case
 from services.desk.cases.errors import CaseError, InvalidInputError
@@ -91,12 +92,16 @@ def _version(if_match: str | None, body_version: int | None) -> int | None:
 
 
 def _change(
-    session: Session, run: Callable[[], lifecycle.Changed], status_code: int = 200
+    session: Session,
+    who: ApiActor,
+    run: Callable[[], lifecycle.Changed],
+    status_code: int = 200,
 ) -> JSONResponse:
     session.commit()  # close the transaction the caller's check opened
     try:
         with session.begin():
             changed = run()
+            audit.changed(session, who, changed.case.id, changed.done)
     except CaseError as exc:
         return case_error_response(exc)
     case = changed.case
@@ -182,12 +187,17 @@ def cases(
     responses=_ERRORS,
 )
 def case(
-    reference: Reference, staff: CurrentStaff, session: DeskSession, response: Response
+    reference: Reference,
+    staff: CurrentStaff,
+    who: ApiActor,
+    session: DeskSession,
+    response: Response,
 ) -> Any:
     try:
         found = read_case(session, staff=staff, reference=reference)
     except CaseError as exc:
         return case_error_response(exc)
+    audit.read(session, who, found.reference)
     response.headers["ETag"] = f'"{found.version}"'
     return found
 
@@ -198,6 +208,7 @@ def _simple(name: str, action: SimpleAction) -> None:
     def route(
         reference: Reference,
         staff: CurrentStaff,
+        who: ApiActor,
         session: DeskSession,
         if_match: IfMatch = None,
         body: VersionBody | None = None,
@@ -205,6 +216,7 @@ def _simple(name: str, action: SimpleAction) -> None:
         version = body.version if body else None
         return _change(
             session,
+            who,
             lambda: action(
                 session, staff=staff, reference=reference, version=_version(if_match, version)
             ),
@@ -236,11 +248,13 @@ def reassign(
     reference: Reference,
     body: ReassignBody,
     staff: CurrentStaff,
+    who: ApiActor,
     session: DeskSession,
     if_match: IfMatch = None,
 ) -> Any:
     return _change(
         session,
+        who,
         lambda: lifecycle.reassign(
             session,
             staff=staff,
@@ -262,6 +276,7 @@ def refer(
     reference: Reference,
     body: ReferralBody,
     staff: CurrentStaff,
+    who: ApiActor,
     session: DeskSession,
     if_match: IfMatch = None,
 ) -> Any:
@@ -275,6 +290,7 @@ def refer(
                 partner_id=body.partner_id,
                 version=_version(if_match, body.version),
             )
+            audit.changed(session, who, changed.case.id, changed.done)
     except CaseError as exc:
         return case_error_response(exc)
     log.info("case_changed", reference=changed.case.reference, action=changed.done)
@@ -293,9 +309,12 @@ def refer(
     response_model=CaseChange,
     responses=_CHANGE_ERRORS,
 )
-def note(reference: Reference, body: NoteBody, staff: CurrentStaff, session: DeskSession) -> Any:
+def note(
+    reference: Reference, body: NoteBody, staff: CurrentStaff, who: ApiActor, session: DeskSession
+) -> Any:
     return _change(
         session,
+        who,
         lambda: lifecycle.add_note(session, staff=staff, reference=reference, text=body.text),
         201,
     )
@@ -324,6 +343,7 @@ def reply(
     reference: Reference,
     body: ReplyBody,
     staff: CurrentStaff,
+    who: ApiActor,
     session: DeskSession,
     desk: Desk,
     if_match: IfMatch = None,
@@ -331,6 +351,7 @@ def reply(
     """A mail to the enquirer, sent by the notifications service: 202, queued."""
     return _change(
         session,
+        who,
         lambda: replies.reply(
             session,
             staff=staff,
@@ -351,12 +372,14 @@ def correct_understanding(
     reference: Reference,
     body: CorrectionBody,
     staff: CurrentStaff,
+    who: ApiActor,
     session: DeskSession,
     if_match: IfMatch = None,
 ) -> Any:
     """Corrects language, requester type or topics (the first topic is the primary)."""
     return _change(
         session,
+        who,
         lambda: corrections.correct(
             session,
             staff=staff,
@@ -374,11 +397,13 @@ def close(
     reference: Reference,
     body: CloseBody,
     staff: CurrentStaff,
+    who: ApiActor,
     session: DeskSession,
     if_match: IfMatch = None,
 ) -> Any:
     return _change(
         session,
+        who,
         lambda: lifecycle.close(
             session,
             staff=staff,

@@ -126,3 +126,59 @@ SECTION: Final = {
     "managers": N_("Managers"),
     "partners": N_("Partners"),
 }
+# The export's document and the audit log.
+TOLD_US: Final = {
+    "name": N_("Name"),
+    "email": N_("E-mail"),
+    "phone": N_("Phone"),
+    "company": N_("Company"),
+    "postal_code": N_("Postal code"),
+    "city": N_("Town or city"),
+    "country": N_("Country"),
+    "preferred_language": N_("Language of our answer"),
+    "preferred_site": N_("Site chosen"),
+    "requester_type": N_("Writing as"),
+    "subject": N_("Subject"),
+    "message": N_("Message"),
+}
+REFERRAL_DATA: Final = {
+    "reference": N_("the case's reference"),
+    "name": N_("your name"),
+    "email": N_("your e-mail address"),
+    "phone": N_("your phone number"),
+    "language": N_("your language"),
+    "topics": N_("the topics of your enquiry"),
+    "subject": N_("its subject"),
+    "excerpt": N_("the beginning of your message (300 characters at most)"),
+}
+WHO: Final = {
+    "manager": N_("a manager"),
+    "administrator": N_("an administrator"),
+    "routing": N_("the routing service"),
+    "enquirer": N_("you (your mail)"),
+    "staff": N_("staff"),
+    "cli": N_("an administrator (command line)"),
+    "system": N_("the system"),
+    "token": N_("a manager's program"),
+}
+AUDIT_ACTION: Final = {
+    "case_read": N_("looked at the case"),
+    "attachment_read": N_("downloaded a file"),
+    "case_changed": N_("changed the case"),
+    "case_exported": N_("exported the data"),
+    "case_erased": N_("erased the data"),
+    "sign_in": N_("signed in"),
+    "sign_in_failed": N_("sign-in failed"),
+    "second_factor_failed": N_("wrong second-factor code"),
+    "export": N_("export of one person's data"),
+    "erasure": N_("erasure of one person's data"),
+    "retention": N_("retention sweep"),
+}
+ERASURE_REASON: Final = {
+    "request": N_("the person asked for it (Art. 17(1)(a) GDPR)"),
+    "withdrawn": N_("the person withdrew their consent (Art. 17(1)(b))"),
+    "objection": N_("the person objected (Art. 17(1)(c))"),
+    "unlawful": N_("it was processed unlawfully (Art. 17(1)(d))"),
+    "obligation": N_("a legal obligation requires it (Art. 17(1)(e))"),
+    "stated": N_("another reason, stated in words that are not kept"),
+}

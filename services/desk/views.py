@@ -73,9 +73,11 @@ def _language_name(code: str, *, language: str) -> str:
     return f"{name} ({code})" if name else code
 
 
-def _when(value: dt.datetime | None, *, language: str) -> str:
+def _when(value: dt.datetime | str | None, *, language: str) -> str:
     if value is None:
         return ""
+    if isinstance(value, str):  # as an export's JSON holds it
+        value = dt.datetime.fromisoformat(value)
     if value.tzinfo is None:
         value = value.replace(tzinfo=dt.UTC)
     return format_datetime(value.astimezone(LOCAL_TIME), "short", locale=language)

@@ -13,7 +13,16 @@ from fastapi.staticfiles import StaticFiles
 
 from services.desk import api, api_templates
 from services.desk.deps import SignInRequiredError
-from services.desk.pages import admin_staff, admin_templates, auth, cases, directory, files, me
+from services.desk.pages import (
+    admin_staff,
+    admin_templates,
+    auth,
+    cases,
+    directory,
+    files,
+    me,
+    privacy,
+)
 from services.desk.pages.edits import AdminOnlyPageError, FormRefusedError, admin_only, form_refused
 from services.desk.reply_templates.checks import MAX_TEXT, MAX_TITLE
 from services.desk.reply_templates.starter import load_at_start
@@ -55,6 +64,7 @@ def install(
     app.include_router(api_templates.router)
     for admin in (admin_templates, directory, admin_staff, me):
         app.include_router(admin.router)
+    app.include_router(privacy.router)
     app.mount("/desk-static", StaticFiles(directory=STATIC), name="desk-static")
     app.add_exception_handler(SignInRequiredError, _to_sign_in)
     app.add_exception_handler(AdminOnlyPageError, admin_only)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 import structlog
-from fastapi import APIRouter, Depends, Header, HTTPException, Path, Request, Response
+from fastapi import APIRouter, Depends, Header, HTTPException, Path, Query, Request, Response
 from fastapi.exceptions import RequestValidationError
 from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, generate_latest
 from pydantic_core import PydanticCustomError
@@ -21,11 +21,13 @@ from services.intake.deps import (
     rate_limited,
 )
 from services.intake.schemas import (
+    ConsentRead,
     EnquiryAccepted,
     EnquiryCreate,
     StatusRead,
     check_site,
 )
+from shared import consent
 from shared.metrics import ENQUIRIES_RECEIVED
 
 router = APIRouter()
@@ -77,6 +79,30 @@ def create_enquiry(
         reference=received.reference,
         status_url=status_url(request, received.status_token),
         received_at=received.received_at,
+    )
+
+
+@router.get(
+    "/api/v1/consent",
+    response_model=ConsentRead,
+    responses={404: {"model": Problem, "description": "no such version"}},
+)
+def consent_text(
+    lang: Annotated[str, Query(max_length=8)] = "en",
+    version: Annotated[str | None, Query(max_length=32)] = None,
+) -> ConsentRead:
+    """The consent text the form shows (the current version unless one is named), in the
+    language asked for, else in English; send its `version` and `language` with the
+    enquiry as `consent_version` and `consent_language`."""
+    try:
+        shown = consent.text(version or consent.current_version(), lang.strip().lower())
+    except consent.UnknownConsentError as exc:
+        raise HTTPException(404, str(exc)) from exc
+    return ConsentRead(
+        version=shown.version,
+        language=shown.language,
+        processing=shown.processing,
+        referral=shown.referral,
     )
 
 

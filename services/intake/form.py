@@ -24,6 +24,7 @@ from services.intake.deps import CorrelationIdDep, RuntimeDep, retry_after
 from services.intake.form_input import HONEYPOT, LANGUAGE, TOKEN, Submission, blank
 from services.intake.form_input import read_submission as read_fields
 from services.intake.middleware import BodyTooLargeError
+from shared import consent
 from shared.metrics import ENQUIRIES_RECEIVED
 
 router = APIRouter(include_in_schema=False)
@@ -60,6 +61,7 @@ def _form_page(
         problem=form_errors.problem(problem, t) if problem else None,
         token=_guard(request).issue(browser_id),
         answer_languages=list(languages.answer_languages(choice.language)),
+        consent=consent.text(consent.current_version(), choice.language),
     )
     if new_browser:
         response.set_cookie(

@@ -42,6 +42,8 @@ CHOICES: Final[dict[str, tuple[str, ...]]] = {
 HONEYPOT: Final = "website"
 TOKEN: Final = "csrf_token"
 LANGUAGE: Final = "lang"
+# Which consent text the page showed: recorded with the consent.
+CONSENT_TEXT: Final = ("consent_version", "consent_language")
 
 ErrorKind = Literal["required", "too_long", "email", "consent", "choice", "text_only", "invalid"]
 _CHOICE_ERRORS: Final = frozenset(
@@ -133,6 +135,11 @@ def read_submission(form: FormData, *, sites: Collection[str] | None = None) -> 
     }
     candidate["message"] = submission.values["message"]
     candidate.update(submission.checked)
+    for name in CONSENT_TEXT:
+        try:
+            candidate[name] = single(form, name) or None
+        except TypeError:
+            candidate[name] = "?"  # a file instead of the page's value: refused below
     context = None if sites is None else {"sites": sites}
     try:
         data: EnquiryCreate | None = EnquiryCreate.model_validate(candidate, context=context)
@@ -140,7 +147,9 @@ def read_submission(form: FormData, *, sites: Collection[str] | None = None) -> 
         data = None
         for detail in exc.errors():
             name = str(detail["loc"][0]) if detail["loc"] else ""
-            if name in FIELDS:
+            if name in CONSENT_TEXT:  # not the text this page shows: show it and ask again
+                errors.setdefault("consent_processing", FieldError("consent"))
+            elif name in FIELDS:
                 errors.setdefault(name, _error_for(detail))
     if not submission.values["email"] and not submission.values["phone"]:
         # EnquiryCreate says so only once every field is valid; the form says it at once.

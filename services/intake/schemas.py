@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Collection
-from typing import Literal
+from typing import Annotated, Literal, Self
 
 from pydantic import (
     BaseModel,
     ConfigDict,
     StrictBool,
+    StringConstraints,
     ValidationError,
     ValidationInfo,
     field_validator,
@@ -17,6 +18,7 @@ from pydantic import (
 )
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
+from shared import consent
 from shared.enquiry import EnquiryFields
 
 
@@ -24,12 +26,16 @@ class EnquiryCreate(EnquiryFields):
     """An enquiry as the API and the form accept it, under one set of rules: consent to
     processing, a way to answer (e-mail or phone), a site of the directory when one is
     chosen, consents as true/false only, no field we do not know. The channel is the
-    server's to set."""
+    server's to set. Consent is given to the consent text of `consent_version` (the
+    current one unless named) in `consent_language` (unknown unless named): GET
+    /api/v1/consent shows it."""
 
     model_config = ConfigDict(extra="forbid")
 
     consent_processing: StrictBool  # required here, optional in a dry run
     consent_referral: StrictBool = False
+    consent_version: Annotated[str, StringConstraints(max_length=32)] | None = None
+    consent_language: Annotated[str, StringConstraints(max_length=8)] | None = None
 
     @field_validator("consent_processing")
     @classmethod
@@ -61,6 +67,27 @@ class EnquiryCreate(EnquiryFields):
             )
         return self
 
+    @field_validator("consent_version")
+    @classmethod
+    def _known_version(cls, value: str | None) -> str | None:
+        if value is not None and value not in consent.versions():
+            raise ValueError(f"no consent text version {value!r} (GET /api/v1/consent)")
+        return value
+
+    @field_validator("consent_language")
+    @classmethod
+    def _known_language(cls, value: str | None, info: ValidationInfo) -> str | None:
+        version = info.data.get("consent_version") or consent.current_version()
+        if value is not None and value not in consent.languages(version):
+            raise ValueError(f"the consent text {version} has no language {value!r}")
+        return value
+
+    @model_validator(mode="after")
+    def _current_version(self) -> Self:
+        if self.consent_version is None:
+            self.consent_version = consent.current_version()
+        return self
+
 
 def check_site(code: str, sites: Collection[str]) -> None:
     """The rule for a chosen site: one of the directory's (PydanticCustomError otherwise)."""
@@ -70,6 +97,15 @@ def check_site(code: str, sites: Collection[str]) -> None:
             "must be one of the Welcome Center's sites: {sites}",
             {"sites": ", ".join(sorted(sites))},
         )
+
+
+class ConsentRead(BaseModel):
+    """A consent text as the form shows it, for an API client to show the same."""
+
+    version: str
+    language: str
+    processing: consent.Wording
+    referral: consent.Wording
 
 
 class EnquiryAccepted(BaseModel):

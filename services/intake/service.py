@@ -24,6 +24,7 @@ from shared.db.models import (
     utcnow,
 )
 from shared.enquiry import EnquiryFields
+from shared.privacy.people import phone_key
 
 
 @dataclass(frozen=True)
@@ -116,8 +117,12 @@ def write_enquiry(
 ) -> Received:
     values = data.model_dump()
     values["email"] = values["email"].lower() if values.get("email") else None
+    values["phone_key"] = phone_key(values.get("phone"))
     values["consent_processing"] = bool(values.get("consent_processing"))
     received_at = utcnow()
+    if values.get("consent_version"):  # a text was shown: each box ticked now
+        values["consent_at"] = received_at if values["consent_processing"] else None
+        values["consent_referral_at"] = received_at if values.get("consent_referral") else None
     token = secrets.token_urlsafe(24)
     values.update(
         status_token=token,
@@ -160,7 +165,7 @@ def read_status(session: Session, *, token: str) -> StatusRead | None:
     found = session.execute(
         select(EnquiryRow, ManagerRow.site)
         .outerjoin(ManagerRow, ManagerRow.id == EnquiryRow.manager_id)
-        .where(EnquiryRow.status_token == token)
+        .where(EnquiryRow.status_token == token, EnquiryRow.anonymised_at.is_(None))
     ).first()
     if found is None or found[0].reference is None:
         return None

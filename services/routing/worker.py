@@ -17,6 +17,7 @@ from shared.directory.store import directory_version, read_directory
 from shared.messaging.broker import make_celery, publisher
 from shared.messaging.outbox import Publish
 from shared.messaging.worker import register_relay, warm_up_where_tasks_run
+from shared.privacy.tasks import register_retention
 from shared.region import Region, load_region
 from shared.settings import Settings
 
@@ -67,6 +68,7 @@ def create_worker(settings: Settings) -> tuple[Celery, RoutingRuntime]:
     runtime = RoutingRuntime(settings, app)
     tasks.register(app, runtime)
     register_relay(app, lambda: runtime.sessions, lambda: runtime.publish)
+    register_retention(app, lambda: runtime.sessions, settings)
     warm_up_where_tasks_run(runtime.warm_up)
 
     return app, runtime

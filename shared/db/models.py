@@ -133,6 +133,19 @@ class EnquiryRow(Base):
     # A person corrected what was understood (language, requester type, topics): when, who.
     corrected_at: Mapped[dt.datetime | None]
     corrected_by: Mapped[str | None] = mapped_column(String(254))
+    # Consent as the form or the API took it: the version of the text shown (shared/consent/),
+    # its language, and when each box was ticked. None where no text was shown: a mail, or
+    # an enquiry from before consent texts had versions.
+    consent_version: Mapped[str | None] = mapped_column(String(32))
+    consent_language: Mapped[str | None] = mapped_column(String(8))
+    consent_at: Mapped[dt.datetime | None]
+    consent_referral_at: Mapped[dt.datetime | None]
+    # The phone number in one form (+49531...), so that one person's cases are found by it.
+    phone_key: Mapped[str | None] = mapped_column(String(32), index=True)
+    # The enquirer's personal data was removed (erasure, or retention after closing): when,
+    # and why ("erasure", "retention"). The row and its codes stay for the statistics.
+    anonymised_at: Mapped[dt.datetime | None]
+    anonymised_why: Mapped[str | None] = mapped_column(String(16))
 
 
 class OutboxRow(Base):
@@ -184,7 +197,8 @@ class IdempotencyRow(Base):
     __tablename__ = "idempotency_keys"
     key: Mapped[str] = mapped_column(String(200), primary_key=True)
     request_hash: Mapped[str] = mapped_column(String(64))
-    enquiry_id: Mapped[int] = mapped_column(ForeignKey("enquiries.id"))
+    # Indexed: an erasure deletes a case's keys by it.
+    enquiry_id: Mapped[int] = mapped_column(ForeignKey("enquiries.id"), index=True)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
 
@@ -224,6 +238,8 @@ class InboundMailRow(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     duplicates: Mapped[int] = mapped_column(default=0)  # copies seen after this one
     notes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # The bytes were deleted after the raw mail retention period (`raw` is empty since).
+    raw_deleted_at: Mapped[dt.datetime | None]
 
 
 class AttachmentRow(Base):
@@ -350,3 +366,24 @@ class ReplyTemplateRow(Base):
     variants: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     updated_by: Mapped[str | None] = mapped_column(String(254))
+
+
+class AuditRow(Base):
+    """Who read or changed which case, exported or erased whose data, and who signed in.
+
+    Append-only (a trigger refuses updates; only the audit retention deletes old rows).
+    Ids and codes only, never what a person wrote: `details` is checked on the way in
+    (shared.privacy.audit)."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_log_at", "at"),)
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    action: Mapped[str] = mapped_column(String(32))  # case_read, case_changed, erasure, ...
+    actor: Mapped[str] = mapped_column(String(16))  # staff, token, cli, system
+    # No foreign keys: the log outlives nothing it names, and is never held up by them.
+    staff_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    manager_id: Mapped[str | None] = mapped_column(String(64))  # a token acts as a manager
+    enquiry_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    via: Mapped[str] = mapped_column(String(8))  # page, api, cli, beat
+    details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)

@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from celery import Celery, signals
+from celery.schedules import crontab
 from kombu import Queue
 from kombu.transport import sqlalchemy as sqla_transport
 
-from shared.events import POLL_MAILBOXES, QUEUES, RELAY_OUTBOX
+from shared.events import POLL_MAILBOXES, PRIVACY_RETENTION, QUEUES, RELAY_OUTBOX
 from shared.messaging.outbox import Publish
 from shared.settings import Settings
 
@@ -65,6 +66,13 @@ def _keep_our_logging(**_: Any) -> None:
 def _schedule(settings: Settings) -> dict[str, Any]:
     schedule: dict[str, Any] = {
         "relay-outbox": {"task": RELAY_OUTBOX, "schedule": settings.relay_interval},
+        # Retention, daily at a quiet hour; a sweep missed (beat down) is simply the next
+        # one's work, so an old run is dropped rather than piled up.
+        "privacy-retention": {
+            "task": PRIVACY_RETENTION,
+            "schedule": crontab(hour=2, minute=30),
+            "options": {"expires": 12 * 3600},
+        },
     }
     if settings.imap_urls or settings.inbound_token:
         # Polls the mailboxes and retries inbound mail that failed; a poll not taken

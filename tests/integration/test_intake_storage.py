@@ -18,7 +18,14 @@ from shared.db.models import EnquiryRow, OutboxRow
 from tests.support.servers import database, postgres_server
 
 # What differs between two runs by nature: identity, secrets and clocks.
-RUN_SPECIFIC = {"id", "status_token", "received_at", "correlation_id"}
+RUN_SPECIFIC = {
+    "id",
+    "status_token",
+    "received_at",
+    "correlation_id",
+    "consent_at",
+    "consent_referral_at",
+}
 ENQUIRIES = [
     {
         "message": "Hallo, ich möchte meinen Abschluss anerkennen lassen.",
@@ -76,6 +83,9 @@ def _stored(engine: Engine) -> list[tuple[dict[str, Any], dict[str, Any]]]:
             assert received.reference == f"WC-{row.received_at.year}-{row.id:06d}"
             assert event.payload == {"correlation_id": f"corr-{number}", "enquiry_id": row.id}
             assert row.correlation_id == f"corr-{number}"
+            assert row.consent_at == row.received_at  # the boxes were ticked as it came
+            referral = row.received_at if fields.get("consent_referral") else None
+            assert row.consent_referral_at == referral
             columns = {
                 c.key: getattr(row, c.key)
                 for c in EnquiryRow.__table__.columns

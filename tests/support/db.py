@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from shared.db.engine import make_engine, session_factory, session_scope
@@ -32,3 +33,9 @@ def migrated(url: str) -> Iterator[sessionmaker[Session]]:
 
 def sqlite_url(folder: Path) -> str:
     return f"sqlite:///{folder / 'welcomedesk.sqlite'}"
+
+
+def engine_of(sessions: sessionmaker[Session]) -> Engine:
+    engine = sessions.kw["bind"]
+    assert isinstance(engine, Engine)
+    return engine

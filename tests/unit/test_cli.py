@@ -25,6 +25,8 @@ COMMANDS = (
     "staff",
     "token",
     "understanding",
+    "privacy",
+    "audit",
     "migrate",
     "serve",
     "worker",

@@ -20,6 +20,8 @@ COMMANDS: Mapping[str, str] = {
     "staff": "welcomedesk.commands.staff:staff",
     "token": "welcomedesk.commands.token:token",
     "understanding": "welcomedesk.commands.understanding:understanding",
+    "privacy": "welcomedesk.commands.privacy:privacy",
+    "audit": "welcomedesk.commands.privacy:audit",
     "migrate": "welcomedesk.commands.services:migrate",
     "serve": "welcomedesk.commands.services:serve",
     "worker": "welcomedesk.commands.services:worker",

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from services.desk.cases.access import find_case
 from services.desk.cases.errors import InvalidInputError
-from services.desk.cases.lifecycle import Changed, checked, history, owned
+from services.desk.cases.lifecycle import Changed, checked, history, not_anonymised, owned
 from services.desk.staff import Staff
 from shared.db.models import EnquiryRow, utcnow
 from shared.events import UnderstandingCorrected
@@ -58,6 +58,7 @@ def correct(
     topics: Sequence[str] | None = None,
 ) -> Changed:
     case = find_case(session, staff, reference, lock=True)
+    not_anonymised(case)
     checked(case, version)
     owned(staff, case, "correct")
     after: dict[str, Any] = {}

@@ -34,6 +34,18 @@ class Attachment:
     content_type: str
     size: int
     dropped: str | None
+    kept: bool = True  # False once its bytes are gone (a limit, or the retention period)
+
+
+@dataclass(frozen=True)
+class Consent:
+    """A consent as recorded: given or not, to which version of the text, in which
+    language, when. A mail gives consent to processing by writing, with no text shown."""
+
+    given: bool
+    version: str | None
+    language: str | None
+    at: dt.datetime | None
 
 
 @dataclass(frozen=True)
@@ -125,6 +137,8 @@ class CaseDetail:
     manager_name: str | None
     needs_interpreter: bool
     consent_referral: bool
+    consent: Consent  # to processing
+    referral_consent: Consent  # to a referral to a partner
     decision: Decision
     thread: list[ThreadItem]
     deliveries: list[Delivery]
@@ -136,6 +150,8 @@ class CaseDetail:
     email_bounced: bool  # mail to the enquirer bounced hard: a reply may not arrive
     corrected_at: dt.datetime | None
     corrected_by: str | None
+    anonymised_at: dt.datetime | None  # the enquirer's data was removed: when
+    anonymised_why: str | None  # erasure, retention
 
 
 def read_case(
@@ -174,6 +190,15 @@ def read_case(
         manager_name=names.manager(case.manager_id),
         needs_interpreter=case.needs_interpreter,
         consent_referral=case.consent_referral,
+        consent=Consent(
+            case.consent_processing, case.consent_version, case.consent_language, case.consent_at
+        ),
+        referral_consent=Consent(
+            case.consent_referral,
+            case.consent_version if case.consent_referral_at else None,
+            case.consent_language if case.consent_referral_at else None,
+            case.consent_referral_at,
+        ),
         decision=_decision(case, names, "de" if language == "de" else "en"),
         thread=_thread(session, case),
         deliveries=_deliveries(session, case),
@@ -185,6 +210,8 @@ def read_case(
         email_bounced=bounced(session, case.email),
         corrected_at=case.corrected_at,
         corrected_by=case.corrected_by,
+        anonymised_at=case.anonymised_at,
+        anonymised_why=case.anonymised_why,
     )
 
 
@@ -213,6 +240,18 @@ def _decision(case: EnquiryRow, names: Names, language: reasons.StaffLanguage) -
     )
 
 
+# A file's facts without its bytes, which only a download reads.
+_FILE_COLUMNS = (
+    AttachmentRow.id,
+    AttachmentRow.case_message_id,
+    AttachmentRow.inbound_mail_id,
+    AttachmentRow.filename,
+    AttachmentRow.content_type,
+    AttachmentRow.size,
+    AttachmentRow.dropped,
+)
+
+
 def _thread(session: Session, case: EnquiryRow) -> list[ThreadItem]:
     messages = list(
         session.scalars(
@@ -223,14 +262,16 @@ def _thread(session: Session, case: EnquiryRow) -> list[ThreadItem]:
     )
     # A received mail's files belong to its message; a reply's files to the reply.
     files: dict[tuple[str, int | None], list[Attachment]] = {}
-    for row in session.scalars(
-        select(AttachmentRow).where(AttachmentRow.enquiry_id == case.id).order_by(AttachmentRow.id)
+    for row in session.execute(
+        select(*_FILE_COLUMNS, AttachmentRow.data.is_not(None).label("kept"))
+        .where(AttachmentRow.enquiry_id == case.id)
+        .order_by(AttachmentRow.id)
     ):
         key = (
             ("reply", row.case_message_id) if row.case_message_id else ("mail", row.inbound_mail_id)
         )
         files.setdefault(key, []).append(
-            Attachment(row.id, row.filename, row.content_type, row.size, row.dropped)
+            Attachment(row.id, row.filename, row.content_type, row.size, row.dropped, row.kept)
         )
     statuses = dict(
         session.execute(

@@ -58,6 +58,16 @@ def checked(case: EnquiryRow, version: int | None) -> None:
         raise StaleVersionError(str(case.reference), version, case.version)
 
 
+def not_anonymised(case: EnquiryRow) -> None:
+    """Nothing can be added to a case whose enquirer's data was removed: it can only be
+    closed (an erased open case waits for its outcome)."""
+    if case.anonymised_at is not None:
+        raise ActionRefusedError(
+            f"{case.reference}: the enquirer's personal data was removed; the case can only "
+            "be closed"
+        )
+
+
 def owned(staff: Staff, case: EnquiryRow, doing: str) -> None:
     if not is_owner(staff, case):
         if case.status == "triage":
@@ -101,6 +111,7 @@ def clean_text(value: str | None, field: str, limit: int, *, required: bool) -> 
 
 def accept(session: Session, *, staff: Staff, reference: str, version: int | None) -> Changed:
     case = find_case(session, staff, reference, lock=True)
+    not_anonymised(case)
     checked(case, version)
     owned(staff, case, "accept")
     if case.status != "assigned":
@@ -118,6 +129,7 @@ def accept(session: Session, *, staff: Staff, reference: str, version: int | Non
 def take(session: Session, *, staff: Staff, reference: str, version: int | None) -> Changed:
     """A manager takes a case from their site's triage queue: it is theirs, accepted."""
     case = find_case(session, staff, reference, lock=True)
+    not_anonymised(case)
     checked(case, version)
     if case.status != "triage":
         raise ActionRefusedError(f"{case.reference} is not in triage (it is {case.status})")
@@ -170,6 +182,7 @@ def reassign(
     """To a named manager at once, or (None) to the next one the routing policy picks,
     never back to the same one: the routing service decides that and mails the new manager."""
     case = find_case(session, staff, reference, lock=True)
+    not_anonymised(case)
     checked(case, version)
     if case.status == "triage" and not staff.is_admin:
         raise ForbiddenError(
@@ -230,6 +243,7 @@ def refer(
     """Sends the partner the minimal referral mail. Only the case's manager or an
     administrator may; for anyone else the case does not exist."""
     case = find_case(session, staff, reference, lock=True)
+    not_anonymised(case)
     if not is_owner(staff, case):
         raise CaseNotFoundError(f"no case {case.reference}")
     if version is not None:
@@ -263,6 +277,7 @@ def refer(
 def add_note(session: Session, *, staff: Staff, reference: str, text: str | None) -> Changed:
     """An internal note on the thread: never mailed to anyone."""
     case = find_case(session, staff, reference)
+    not_anonymised(case)
     body = clean_text(text, "text", MAX_NOTE, required=True)
     session.add(
         CaseMessageRow(
@@ -303,6 +318,7 @@ def close(
 
 def reopen(session: Session, *, staff: Staff, reference: str, version: int | None) -> Changed:
     case = find_case(session, staff, reference, lock=True)
+    not_anonymised(case)
     checked(case, version)
     owned(staff, case, "reopen")
     if case.status != "closed":

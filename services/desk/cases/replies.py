@@ -12,7 +12,14 @@ from sqlalchemy.orm import Session
 
 from services.desk.cases.access import find_case
 from services.desk.cases.errors import ActionRefusedError, InvalidInputError
-from services.desk.cases.lifecycle import Changed, checked, clean_text, history, owned
+from services.desk.cases.lifecycle import (
+    Changed,
+    checked,
+    clean_text,
+    history,
+    not_anonymised,
+    owned,
+)
 from services.desk.staff import Staff
 from shared.db.models import AttachmentRow, CaseMessageRow, SuppressedAddressRow, utcnow
 from shared.mail_requests import request_mail
@@ -89,6 +96,7 @@ def reply(
     limits: FileLimits,
 ) -> Changed:
     case = find_case(session, staff, reference, lock=True)
+    not_anonymised(case)
     checked(case, version)
     if case.status == "closed":
         raise ActionRefusedError(

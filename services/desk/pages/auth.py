@@ -11,7 +11,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from services.desk import accounts, csrf, signin
+from services.desk import accounts, audit, csrf, signin
 from services.desk.deps import (
     SESSION_COOKIE,
     Desk,
@@ -140,6 +140,7 @@ async def sign_in(request: Request, desk: Desk, session: DeskSession) -> Respons
     address = _client(request)
     if _limited(desk, email, address):
         log.info("sign_in_limited")
+        audit.sign_in_failed(session, staff_id=audit.account_id(session, email), why="limited")
         response = _anonymous_page(
             request,
             desk,
@@ -158,6 +159,9 @@ async def sign_in(request: Request, desk: Desk, session: DeskSession) -> Respons
         _count_failure(desk, email, address)
         session.rollback()
         log.info("sign_in_failed")
+        known = audit.account_id(session, email)
+        why = "unknown_account" if known is None else "refused"  # wrong password, or disabled
+        audit.sign_in_failed(session, staff_id=known, why=why)
         return _anonymous_page(
             request,
             desk,
@@ -169,6 +173,8 @@ async def sign_in(request: Request, desk: Desk, session: DeskSession) -> Respons
             here=here,
         )
     token = signin.start_session(session, staff=staff, verified=not staff.totp_enabled)
+    if not staff.totp_enabled:  # with a second factor, signing in ends with the code
+        audit.signed_in(session, staff.id, second_factor=False)
     session.commit()
     log.info("signed_in", staff_id=staff.id, second_factor=staff.totp_enabled)
     where = f"/staff/two-factor?next={quote(target)}" if staff.totp_enabled else target
@@ -227,13 +233,16 @@ async def two_factor(request: Request, desk: Desk, session: DeskSession) -> Resp
         return refused(400, "token")
     address = _client(request)
     if _limited(desk, found.staff.email, address):
+        audit.sign_in_failed(session, staff_id=found.staff.id, why="limited")
         return refused(429, "limited")
     if not signin.check_code(found.row, form.get("code", "")[:20]):
         _count_failure(desk, found.staff.email, address)
-        session.commit()
+        audit.sign_in_failed(session, staff_id=found.staff.id, why="wrong_code")
         log.info("second_factor_failed", staff_id=found.staff.id)
         return refused(401, "wrong")
     signin.verify_session(session, session_id=found.session_id)
+    if found.staff.id is not None:
+        audit.signed_in(session, found.staff.id, second_factor=True)
     session.commit()
     return RedirectResponse(target, status_code=303)
 

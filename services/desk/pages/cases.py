@@ -14,7 +14,7 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
-from services.desk import csrf, labels
+from services.desk import audit, csrf, labels
 from services.desk.cases import corrections, lifecycle, replies
 from services.desk.cases.detail import read_case
 from services.desk.cases.errors import CaseError, CaseNotFoundError, StaleVersionError
@@ -105,6 +105,7 @@ def _case_page(
             csrf_token=user.csrf_token,
             reference=reference[:32],
         )
+    audit.read(session, audit.actor(user.staff, via="page"), case.reference)
     done = request.query_params.get("done")
     # The reply form's templates; ?template=KEY fills the reply box (no script needed).
     offered = offered_templates(session, staff=user.staff, reference=reference)
@@ -183,7 +184,9 @@ def _run(
     session: Session, action: Action, staff: Staff, reference: str, form: dict[str, str]
 ) -> Any:
     with session.begin():
-        return action(session, staff, reference, form)
+        changed = action(session, staff, reference, form)
+        audit.changed(session, audit.actor(staff, via="page"), changed.case.id, changed.done)
+        return changed
 
 
 @router.post("/cases/{reference}/replies")

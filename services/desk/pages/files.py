@@ -8,6 +8,7 @@ from fastapi import APIRouter
 from fastapi.responses import Response
 from sqlalchemy import select
 
+from services.desk import audit
 from services.desk.cases.access import find_case
 from services.desk.cases.errors import CaseNotFoundError
 from services.desk.deps import DeskSession, PageStaff
@@ -38,12 +39,14 @@ def attachment(
     )
     if row is None or row.data is None:
         return Response("no such attachment", status_code=404, media_type="text/plain")
+    data, filename = row.data, row.filename
+    audit.downloaded(session, audit.actor(user.staff, via="page"), case.id, attachment_id)
     disposition = (
-        f'attachment; filename="{_ascii_name(row.filename)}"; '
-        f"filename*=UTF-8''{quote(row.filename, safe='')}"
+        f'attachment; filename="{_ascii_name(filename)}"; '
+        f"filename*=UTF-8''{quote(filename, safe='')}"
     )
     return Response(
-        row.data,
+        data,
         media_type="application/octet-stream",
         headers={
             "Content-Disposition": disposition,

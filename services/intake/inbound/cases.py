@@ -68,9 +68,19 @@ def act(session: Session, *, reading: MailReading, inbound: InboundMailRow) -> A
 
 
 def _case(session: Session, reference: str | None) -> EnquiryRow | None:
+    """The case a reference names, unless its enquirer's data was removed: then a mail with
+    it is a new contact. On PostgreSQL the row is held until commit, so that an erasure
+    running meanwhile waits for this mail, or this mail sees the case erased (held
+    exclusively, as the desk's changes hold it: two mails on one case take turns rather
+    than both upgrading a shared hold)."""
     if not reference:
         return None
-    return session.scalar(select(EnquiryRow).where(EnquiryRow.reference == reference.upper()))
+    query = select(EnquiryRow).where(
+        EnquiryRow.reference == reference.upper(), EnquiryRow.anonymised_at.is_(None)
+    )
+    if session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update(of=EnquiryRow)
+    return session.scalar(query)
 
 
 def _clean(text: str | None, limit: int) -> str | None:

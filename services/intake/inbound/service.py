@@ -90,6 +90,8 @@ def reprocess_mail(
     row = session.get(InboundMailRow, inbound_id)
     if row is None or row.status not in ("failed", "dead"):
         raise LookupError(f"inbound mail {inbound_id} is not failed or dead")
+    if row.raw_deleted_at is not None:
+        raise LookupError(f"inbound mail {inbound_id}: its bytes were deleted (retention)")
     row.attempts = 0
     return _process(session, row, context=context, max_attempts=max_attempts)
 
@@ -99,7 +101,7 @@ def retry_mail(
 ) -> Ingested | None:
     """Another attempt at a mail that failed; None when it no longer waits for one."""
     row = session.get(InboundMailRow, inbound_id)
-    if row is None or row.status != "failed":
+    if row is None or row.status != "failed" or row.raw_deleted_at is not None:
         return None
     return _process(session, row, context=context, max_attempts=max_attempts)
 

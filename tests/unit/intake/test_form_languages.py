@@ -10,6 +10,7 @@ from services.intake import languages
 from services.intake.form_input import blank
 from services.intake.languages import Choice, accepted, choose
 from services.notifications import i18n as confirmations
+from shared import consent
 from shared.vocabulary import REGION_LANGUAGES
 
 
@@ -102,6 +103,7 @@ def _form(language: str, **values: str) -> str:
         problem=None,
         token="t",
         answer_languages=list(languages.answer_languages(language)),
+        consent=consent.text(consent.current_version(), language),
     )
 
 

@@ -1,0 +1,1 @@
+"""Requests about one person's data: find it, export it, erase it (administrators)."""

@@ -1,0 +1,1 @@
+"""Privacy: which columns are personal, anonymising cases, retention, the audit log."""
