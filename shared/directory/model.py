@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Annotated
+from zoneinfo import ZoneInfo
 
 from babel import localedata
 from pydantic import (
@@ -12,9 +13,11 @@ from pydantic import (
     ConfigDict,
     EmailStr,
     Field,
+    field_validator,
     model_validator,
 )
 
+from shared.calendar import WEEKDAYS, OfficeCalendar, clock, overlap, parse_range
 from shared.vocabulary import REQUESTER_TYPES, TOPICS
 
 
@@ -37,28 +40,61 @@ def _requester_type(code: str) -> str:
     return code
 
 
+def _weekday(code: str) -> str:
+    if code not in WEEKDAYS:
+        raise ValueError(f"{code!r} is not a weekday (one of {', '.join(WEEKDAYS)})")
+    return code
+
+
+def _time_range(text: str) -> str:
+    parse_range(text)
+    return text
+
+
+def _time_zone(name: str) -> str:
+    try:
+        ZoneInfo(name)
+    except (ValueError, KeyError) as exc:  # ZoneInfoNotFoundError is a KeyError
+        raise ValueError(f"{name!r} is not a time zone such as Europe/Berlin") from exc
+    return name
+
+
 LanguageCode = Annotated[str, AfterValidator(_language_code)]
 TopicCode = Annotated[str, AfterValidator(_topic)]
 TargetGroup = Annotated[str, AfterValidator(_requester_type)]
 Identifier = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][\w.-]*$")]
+Weekday = Annotated[str, AfterValidator(_weekday)]
+TimeRange = Annotated[str, AfterValidator(_time_range)]
+TimeZone = Annotated[str, Field(max_length=64), AfterValidator(_time_zone)]
+# Office hours for a timer: more than a minute, less than a working year.
+OfficeHours = Annotated[float, Field(gt=0, le=2000)]
 
 
 class _Entry(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
 
-class Absence(_Entry):
+class _Period(_Entry):
     start: dt.date = Field(alias="from")
     end: dt.date = Field(alias="to")
 
     @model_validator(mode="after")
-    def _ends_after_start(self) -> Absence:
+    def _ends_after_start(self) -> _Period:
         if self.end < self.start:
-            raise ValueError(f"absence ends ({self.end}) before it starts ({self.start})")
+            what = type(self).__name__.lower()
+            raise ValueError(f"{what} ends ({self.end}) before it starts ({self.start})")
         return self
 
     def covers(self, day: dt.date) -> bool:
         return self.start <= day <= self.end
+
+
+class Absence(_Period):
+    pass
+
+
+class Closure(_Period):
+    pass
 
 
 class Site(_Entry):
@@ -66,6 +102,38 @@ class Site(_Entry):
     name: str = Field(min_length=1)
     team_email: EmailStr
     districts: tuple[str, ...] = ()
+    # Office hours for the escalation timers and response times: the site's time zone,
+    # its weekly hours (none: Monday to Friday 09:00-17:00; a weekday missing is closed),
+    # closures besides Lower Saxony's public holidays, and the timers' own limits
+    # (office hours; none: the settings' defaults).
+    timezone: TimeZone | None = None
+    hours: dict[Weekday, tuple[TimeRange, ...]] | None = None
+    closures: tuple[Closure, ...] = ()
+    accept_within: OfficeHours | None = None
+    triage_within: OfficeHours | None = None
+
+    @field_validator("hours")
+    @classmethod
+    def _no_overlaps(
+        cls, hours: dict[str, tuple[str, ...]] | None
+    ) -> dict[str, tuple[str, ...]] | None:
+        for day, ranges in (hours or {}).items():
+            clash = overlap([parse_range(r) for r in ranges])
+            if clash is not None:
+                first, second = ("-".join(map(clock, r)) for r in clash)
+                raise ValueError(f"{day}: ranges {first} and {second} overlap")
+        return hours
+
+    @property
+    def calendar(self) -> OfficeCalendar:
+        hours = None
+        if self.hours is not None:
+            hours = {day: [parse_range(r) for r in ranges] for day, ranges in self.hours.items()}
+        return OfficeCalendar.of(
+            timezone=self.timezone,
+            hours=hours,
+            closures=[(c.start, c.end) for c in self.closures],
+        )
 
 
 class Manager(_Entry):
