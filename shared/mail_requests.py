@@ -11,7 +11,17 @@ from shared.db.models import DeliveryRow, EnquiryRow, utcnow
 from shared.events import MailRequested
 from shared.messaging.outbox import add_event
 
-KINDS = ("confirmation", "manager", "triage", "referral", "follow_up", "reply")
+KINDS = (
+    "confirmation",
+    "manager",
+    "triage",
+    "referral",
+    "follow_up",
+    "reply",
+    "reminder",  # an assigned case not accepted yet, to its manager
+    "escalation",  # a case reassigned at its limit, to the site's team
+    "triage_reminder",  # a case waiting in triage, to the site's team again
+)
 _DELIVERIES = cast(Table, DeliveryRow.__table__)
 _INSERT_DELIVERY = insert(_DELIVERIES).returning(_DELIVERIES.c.id)  # compiled once
 

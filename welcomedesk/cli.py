@@ -83,6 +83,16 @@ def _parser() -> argparse.ArgumentParser:
         "--with-contacts", action="store_true", help="include name, e-mail and phone"
     )
 
+    escalate = commands.add_parser(
+        "escalate",
+        help="run the office-hours timers once: reminders, reassignments, triage reminders",
+        description="Acts on every due timer as of --at (default: now) and prints one JSON line "
+        "per action: reference, action (reminder, reassigned, triage, triage_reminder), from, "
+        "to, reason, site. A second run for the same moment does nothing.",
+    )
+    escalate.add_argument("--at", type=_at, default=None, help="as of this moment (ISO 8601)")
+    escalate.add_argument("--dry-run", action="store_true", help="print what it would do, only")
+
     staff = commands.add_parser("staff", help="staff accounts of the desk")
     staff_actions = staff.add_subparsers(dest="action", required=True)
     add = staff_actions.add_parser(
@@ -191,6 +201,10 @@ def _dispatch(args: argparse.Namespace) -> int:
         from welcomedesk.understanding_cmd import corrections  # lazily: see the note above
 
         return corrections(settings, since=args.since, with_contacts=args.with_contacts)
+    if command == "escalate":
+        from welcomedesk.escalate_cmd import escalate  # lazily: see the note above
+
+        return escalate(settings, at=args.at, dry_run=args.dry_run)
     if command == "staff" and args.action == "add":
         password = sys.stdin.readline().rstrip("\r\n") if args.password_stdin else None
         return staff_admin.staff_add(

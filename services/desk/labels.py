@@ -52,6 +52,9 @@ ACTION: Final = {
     "reopened_by_mail": N_("the enquirer wrote again: open again"),
     "replied": N_("answered the enquirer"),
     "corrected": N_("corrected what was understood"),
+    "reminded": N_("reminded its manager: not accepted yet"),
+    "escalated": N_("not accepted in time: to the next manager"),
+    "triage_reminded": N_("reminded the team: waiting in triage"),
 }
 THREAD_KIND: Final = {
     "enquiry": N_("enquiry"),
@@ -69,6 +72,9 @@ DELIVERY_KIND: Final = {
     "referral": N_("referral to a partner"),
     "follow_up": N_("notice of the enquirer's mail"),
     "reply": N_("reply to the enquirer"),
+    "reminder": N_("reminder to the manager"),
+    "escalation": N_("reassignment notice to the team"),
+    "triage_reminder": N_("triage reminder to the team"),
 }
 DELIVERY_STATUS: Final = {
     "pending": N_("queued"),

@@ -11,7 +11,7 @@ from email.utils import format_datetime
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
-from services.notifications import compose, deliveries
+from services.notifications import compose, deliveries, escalation
 from services.notifications.cases import load_case
 from services.notifications.deliveries import Delivery
 from services.notifications.follow_up import FollowUpView, follow_up_notice
@@ -117,6 +117,8 @@ def build_message(
             view=view,
             unique=unique,
         )
+    if delivery.kind in escalation.KINDS:
+        return escalation.timer_message(session, delivery, case, policy.sender, unique)
     if delivery.kind == "triage":
         return compose.triage_notice(
             case, policy.sender, team_address=delivery.recipient, unique=unique

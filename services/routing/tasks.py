@@ -8,9 +8,10 @@ import structlog
 from celery import Celery
 from sqlalchemy.exc import OperationalError
 
-from services.routing import reassign, service, suggestions
+from services.routing import escalation, reassign, service, suggestions
 from shared.db.engine import session_scope
-from shared.events import REASSIGN_CASE, REFRESH_SUGGESTIONS, ROUTE_ENQUIRY
+from shared.db.models import utcnow
+from shared.events import ESCALATE, REASSIGN_CASE, REFRESH_SUGGESTIONS, ROUTE_ENQUIRY
 from shared.messaging.outbox import publish_committed
 from shared.metrics import ENQUIRIES_ROUTED
 
@@ -83,3 +84,14 @@ def register(app: Celery, runtime: RoutingRuntime) -> None:
             )
         log.info("suggestions_refreshed", enquiry_id=enquiry_id, partners=len(chosen))
         return len(chosen)
+
+    @app.task(name=ESCALATE, **RETRIED)
+    def escalate(correlation_id: str = "") -> int:
+        with session_scope(runtime.sessions) as session:
+            done = escalation.sweep(
+                session,
+                now=utcnow(),
+                engine=runtime.routing_engine(session),
+                defaults=runtime.limits,
+            )
+        return len(done)

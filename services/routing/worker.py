@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from services.routing import tasks
 from services.routing.engine import RoutingEngine
+from services.routing.timers import Limits
 from shared.db.engine import make_engine, session_factory
 from shared.directory.store import directory_version, read_directory
 from shared.messaging.broker import make_celery, publisher
@@ -43,6 +44,11 @@ class RoutingRuntime:
     @cached_property
     def publish(self) -> Publish:
         return publisher(self.celery)
+
+    @cached_property
+    def limits(self) -> Limits:
+        """The escalation timers' defaults; a site's directory entry may set its own."""
+        return Limits(self.settings.accept_within_hours, self.settings.triage_within_hours)
 
     @cached_property
     def region(self) -> Region:

@@ -8,7 +8,7 @@ from celery import Celery
 from kombu import Queue
 from kombu.transport import sqlalchemy as sqla_transport
 
-from shared.events import POLL_MAILBOXES, QUEUES, RELAY_OUTBOX
+from shared.events import ESCALATE, POLL_MAILBOXES, QUEUES, RELAY_OUTBOX
 from shared.messaging.outbox import Publish
 from shared.settings import Settings
 
@@ -58,6 +58,12 @@ def make_celery(settings: Settings, name: str) -> Celery:
 def _schedule(settings: Settings) -> dict[str, Any]:
     schedule: dict[str, Any] = {
         "relay-outbox": {"task": RELAY_OUTBOX, "schedule": settings.relay_interval},
+        # The office-hours timers; a sweep not taken before the next is due is dropped.
+        "escalate": {
+            "task": ESCALATE,
+            "schedule": settings.escalation_interval,
+            "options": {"expires": max(1.0, settings.escalation_interval)},
+        },
     }
     if settings.imap_urls or settings.inbound_token:
         # Polls the mailboxes and retries inbound mail that failed; a poll not taken
