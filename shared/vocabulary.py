@@ -60,3 +60,15 @@ OUTCOMES: Final = ("advised", "referred", "no_response", "out_of_scope", "duplic
 CHANNELS: Final = ("web", "email", "api")
 StaffRole = Literal["manager", "admin"]
 STAFF_ROLES: Final = ("manager", "admin")
+
+# Proper names of the region's districts, as mails and pages show them.
+DISTRICT_NAMES: Final = {
+    "braunschweig": "Braunschweig",
+    "salzgitter": "Salzgitter",
+    "wolfenbuettel": "Wolfenbüttel",
+    "peine": "Peine",
+    "goslar": "Goslar",
+    "wolfsburg": "Wolfsburg",
+    "gifhorn": "Gifhorn",
+    "helmstedt": "Helmstedt",
+}

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Final
 
+from shared import vocabulary
+
 
 def N_(text: str) -> str:  # noqa: N802 - gettext's conventional name for "mark only"
     return text
@@ -99,3 +101,31 @@ DONE: Final = {
     "replied": N_("Your reply is on its way; the case now waits for the enquirer."),
     "corrected": N_("The correction is saved."),
 }
+# The statistics page and report.
+FIGURE: Final = {
+    "contacts": N_("contacts (enquiries)"),
+    "persons": N_("persons (distinct enquirers)"),
+    "first_contacts": N_("first contacts"),
+    "follow_ups": N_("follow-ups (an enquirer's later contacts)"),
+    "companies": N_("companies (employer enquiries)"),
+    "needs_interpreter": N_("interpreter needed"),
+    "referrals": N_("referrals to partners"),
+    "closed": N_("closed cases"),
+}
+BREAKDOWN: Final = {
+    "by_month": N_("Contacts by month"),
+    "by_channel": N_("By channel"),
+    "by_requester_type": N_("By requester type"),
+    "by_language": N_("By language"),
+    "by_topic": N_("By topic (primary)"),
+    "by_district": N_("By district"),
+    "by_site": N_("By site"),
+    "closed_by_outcome": N_("Closed cases by outcome"),
+    "referrals_by_partner": N_("Referrals by partner"),
+}
+DURATION: Final = {
+    "time_to_first_response": N_("Time to first response"),
+    "time_to_closing": N_("Time to closing"),
+}
+UNKNOWN: Final = N_("unknown")
+DISTRICT: Final = vocabulary.DISTRICT_NAMES  # proper names, not translated

@@ -13,8 +13,9 @@ from fastapi.staticfiles import StaticFiles
 
 from services.desk import api
 from services.desk.deps import SignInRequiredError
-from services.desk.pages import auth, cases, files
+from services.desk.pages import auth, cases, files, statistics
 from services.desk.runtime import DeskRuntime
+from services.desk.statistics import api as statistics_api
 from services.desk.views import STATIC
 from shared.settings import Settings
 
@@ -36,9 +37,11 @@ def body_limits(settings: Settings) -> dict[str, int]:
 
 def install(app: FastAPI, settings: Settings) -> None:
     app.include_router(api.router)
+    app.include_router(statistics_api.router)
     app.include_router(auth.router)
     app.include_router(files.router)
     app.include_router(cases.router)
+    app.include_router(statistics.router)
     app.mount("/desk-static", StaticFiles(directory=STATIC), name="desk-static")
     app.add_exception_handler(SignInRequiredError, _to_sign_in)
     before = app.router.lifespan_context

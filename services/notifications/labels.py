@@ -5,6 +5,7 @@ from typing import Final
 from babel import Locale
 from babel.core import UnknownLocaleError
 
+from shared import vocabulary
 from shared.vocabulary import TOPIC_LABELS
 
 TOPIC_LABELS_DE: Final = {
@@ -24,16 +25,7 @@ REQUESTER_LABELS: Final = {
     "employer": "Unternehmen / employer",
 }
 
-DISTRICT_NAMES: Final = {
-    "braunschweig": "Braunschweig",
-    "salzgitter": "Salzgitter",
-    "wolfenbuettel": "Wolfenbüttel",
-    "peine": "Peine",
-    "goslar": "Goslar",
-    "wolfsburg": "Wolfsburg",
-    "gifhorn": "Gifhorn",
-    "helmstedt": "Helmstedt",
-}
+DISTRICT_NAMES: Final = vocabulary.DISTRICT_NAMES
 
 
 def topic_label(code: str) -> str:

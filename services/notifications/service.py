@@ -20,6 +20,7 @@ from services.notifications.mailer import Mailer
 from services.notifications.mime import set_plain
 from services.notifications.reply import compose_reply, load_reply
 from shared.db.models import CaseMessageRow, DeliveryRow, SuppressedAddressRow, utcnow
+from shared.statistics.facts import refresh_case_facts
 
 
 @dataclass(frozen=True)
@@ -157,6 +158,8 @@ def send_delivery(
     delivery.attempts += 1
     delivery.status = "sent"
     deliveries.save(session, delivery, sent_at=now)
+    if delivery.kind == "reply":  # the first reply sent is the case's first response
+        refresh_case_facts(session.connection(), enquiry_id=delivery.enquiry_id)
     return "sent"
 
 

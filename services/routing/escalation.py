@@ -144,6 +144,7 @@ def sweep(
     defaults: Limits,
 ) -> list[Action]:
     """Acts on every due timer as of `now`; flushes, never commits."""
+    now = now.astimezone(dt.UTC)  # stored as UTC: SQLite keeps no time zone
     lock_sweep(session)
     rules, fallback = site_rules(session, now, defaults)
     open_rules = [r for r in (*rules.values(), fallback) if r is not None]

@@ -22,6 +22,7 @@ from shared.db.models import EnquiryRow, ManagerRow, SiteRow, utcnow
 from shared.enquiry import EnquiryFields
 from shared.history import ROUTING, record
 from shared.mail_requests import request_mail
+from shared.statistics.facts import refresh_case_facts
 
 _ENQUIRIES = cast(Table, EnquiryRow.__table__)
 _FIELDS = tuple(name for name in EnquiryFields.model_fields if name != "channel")
@@ -99,6 +100,7 @@ def reassign_case(
         details={"from": previous_manager, "to": decision.manager, "request": request_id},
         at=now,
     )
+    refresh_case_facts(connection, enquiry_id=enquiry_id)
     case = session.get(EnquiryRow, enquiry_id)
     assert case is not None
     session.refresh(case)

@@ -42,6 +42,7 @@ def register(app: Celery, runtime: RoutingRuntime) -> None:
                 session,
                 enquiry_id=enquiry_id,
                 engine=runtime.routing_engine(session),
+                person_key=runtime.settings.person_key,
                 continuity_days=runtime.settings.continuity_days,
             )
         if routed.event is not None:  # committed: the notifications hear of it at once

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Protocol
 
 import yaml
 from sqlalchemy import select
@@ -69,7 +69,21 @@ def directory_version(session: Session) -> str:
     return found or "0"
 
 
-def site_of_row(row: SiteRow) -> Site:
+class SiteColumns(Protocol):
+    """A `sites` row, as an ORM object or a plain row of its table."""
+
+    code: str
+    name: str
+    team_email: str
+    districts: list[str]
+    timezone: str | None
+    hours: dict[str, list[str]] | None
+    closures: list[dict[str, str]]
+    accept_within: float | None
+    triage_within: float | None
+
+
+def site_of_row(row: SiteColumns) -> Site:
     return Site(
         code=row.code,
         name=row.name,

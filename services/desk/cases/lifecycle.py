@@ -37,6 +37,7 @@ from shared.events import ReassignmentRequested
 from shared.history import record
 from shared.mail_requests import request_mail
 from shared.messaging.outbox import add_event
+from shared.statistics.facts import refresh_case_facts
 from shared.vocabulary import OPEN_STATUSES, OUTCOMES
 
 MAX_NOTE = 20_000
@@ -75,8 +76,10 @@ def history(
     text: str | None = None,
     **details: object,
 ) -> int:
+    """Records the change and brings the case's statistics facts up to date with it: every
+    change of a case goes through here, in its transaction."""
     session.flush()
-    return record(
+    entry = record(
         session.connection(),
         enquiry_id=case.id,
         actor=staff.actor,
@@ -84,6 +87,8 @@ def history(
         details=dict(details),
         text=text,
     )
+    refresh_case_facts(session.connection(), enquiry_id=case.id)
+    return entry
 
 
 def clean_text(value: str | None, field: str, limit: int, *, required: bool) -> str | None:
