@@ -93,6 +93,13 @@ def _parser() -> argparse.ArgumentParser:
     escalate.add_argument("--at", type=_at, default=None, help="as of this moment (ISO 8601)")
     escalate.add_argument("--dry-run", action="store_true", help="print what it would do, only")
 
+    statistics = commands.add_parser("statistics", help="the centre's statistics")
+    statistics_actions = statistics.add_subparsers(dest="action", required=True)
+    statistics_actions.add_parser(
+        "rebuild",
+        help="facts for routed cases without them, and the monthly counters summed afresh",
+    )
+
     staff = commands.add_parser("staff", help="staff accounts of the desk")
     staff_actions = staff.add_subparsers(dest="action", required=True)
     add = staff_actions.add_parser(
@@ -205,6 +212,10 @@ def _dispatch(args: argparse.Namespace) -> int:
         from welcomedesk.escalate_cmd import escalate  # lazily: see the note above
 
         return escalate(settings, at=args.at, dry_run=args.dry_run)
+    if command == "statistics":
+        from welcomedesk.statistics_cmd import rebuild  # lazily: see the note above
+
+        return rebuild(settings)
     if command == "staff" and args.action == "add":
         password = sys.stdin.readline().rstrip("\r\n") if args.password_stdin else None
         return staff_admin.staff_add(

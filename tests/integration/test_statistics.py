@@ -10,12 +10,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import update
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from services.desk.statistics import service
+from services.desk.statistics.figures import Tally, figures
 from services.desk.statistics.period import Period
-from shared.db.models import CaseMessageRow, DeliveryRow, EnquiryRow
+from services.desk.statistics.queries import facts_between
+from shared.db.models import CaseMessageRow, DeliveryRow, EnquiryRow, StatisticsMonthRow
+from shared.statistics.rebuild import rebuild_counters, summed_counters
 from tests.support.db import migrated, sqlite_url
 from tests.support.servers import database, postgres_server
 from tests.support.statistics import EXPECTED, write_year
@@ -124,3 +129,50 @@ def test_figures_stay_the_same_to_the_byte_after_every_personal_column_is_blanke
     after = [(service.statistics_csv(_figures(postgres, p)), _cases(postgres, p)) for p in periods]
     assert after == before
     assert _figures(postgres, NOVEMBER_DECEMBER) == EXPECTED
+
+
+def test_summing_the_facts_afresh_gives_the_counters_kept_with_every_change(
+    postgres: Sessions,
+) -> None:
+    with postgres.begin() as session:
+        kept = summed_counters(session.connection())
+        stored = {
+            (r.month, r.site, r.metric, r.value): r.n
+            for r in session.scalars(select(StatisticsMonthRow))
+            if r.n
+        }
+        assert stored == dict(kept)
+        rebuild_counters(session.connection())
+    assert _figures(postgres, NOVEMBER_DECEMBER) == EXPECTED
+
+
+days = st.dates(dt.date(2026, 10, 1), dt.date(2027, 1, 31))
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(first=days, last=days, site=st.sampled_from([None, "braunschweig", "wolfsburg"]))
+def test_any_period_counts_what_the_cases_of_that_period_count(
+    postgres: Sessions, first: dt.date, last: dt.date, site: str | None
+) -> None:
+    period = Period(min(first, last), max(first, last))
+    with postgres() as session:
+        everything = list(
+            facts_between(session.connection(), dt.date(2000, 1, 1), dt.date(2100, 1, 1), None)
+        )
+    chosen = [
+        f
+        for f in everything
+        if period.start <= f.received_on <= period.end and (site is None or f.site == site)
+    ]
+    found = _figures(postgres, period, site)
+    assert found["contacts"] == len(chosen)
+    assert found["persons"] == len(
+        {f.person if f.person is not None else -f.enquiry_id for f in chosen}
+    )
+    reference = Tally()
+    for fact in chosen:
+        reference.add_fact(fact, period=period, one_site=site is not None)
+    reference.persons = found["persons"]
+    assert found == figures(reference, period, site)

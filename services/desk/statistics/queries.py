@@ -32,7 +32,8 @@ def facts_between(
     if site is not None:
         query = query.where(FACTS.c.site == site)
     query = query.order_by(FACTS.c.received_on, FACTS.c.enquiry_id)
-    result = connection.execution_options(stream_results=True, yield_per=2000).execute(query)
+    # On the statement: a connection's own options would outlast this read.
+    result = connection.execute(query.execution_options(stream_results=True, yield_per=2000))
     for row in result:
         yield fact_of_row(row._mapping)
 
