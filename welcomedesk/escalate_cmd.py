@@ -18,11 +18,13 @@ from services.routing.escalation import sweep
 from services.routing.timers import Limits
 from shared.db.engine import make_engine, session_factory
 from shared.directory.store import read_directory
+from shared.logs import configure_logging
 from shared.region import load_region
 from shared.settings import Settings
 
 
 def escalate(settings: Settings, *, at: dt.datetime | None, dry_run: bool) -> int:
+    configure_logging(fmt=settings.log_format, level=settings.log_level)  # stderr: stdout is JSON
     now = (at or dt.datetime.now(dt.UTC)).astimezone(dt.UTC)
     limits = Limits(settings.accept_within_hours, settings.triage_within_hours)
     engine = make_engine(settings.database_url)

@@ -6,7 +6,6 @@ same moment swept again, not for two sweeps at once."""
 from __future__ import annotations
 
 import datetime as dt
-import threading
 from collections.abc import Iterator
 from zoneinfo import ZoneInfo
 
@@ -29,6 +28,7 @@ from shared.region import load_region
 from tests.support.cases import case_row, mails_of, new_case
 from tests.support.db import migrated
 from tests.support.servers import database, postgres_server
+from tests.support.system import at_once
 
 Sessions = sessionmaker[Session]
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -189,19 +189,7 @@ def test_a_dry_run_tells_what_a_real_run_does_and_changes_nothing(sessions: Sess
 
 def test_two_sweeps_at_once_act_once(sessions: Sessions) -> None:
     references = [_assigned(sessions, m, FRIDAY_AFTERNOON) for m in ("m-03", "m-04", "m-03")]
-    start = threading.Barrier(2)
-    results: list[list[Action]] = []
-
-    def run() -> None:
-        start.wait()
-        results.append(_sweep(sessions, at(7, 11, 30)))
-
-    threads = [threading.Thread(target=run) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert len(results) == 2
+    results = at_once(lambda: _sweep(sessions, at(7, 11, 30)))
     acted = sorted(a.reference for done in results for a in done if a.reference in references)
     assert acted == sorted(references)  # each case reminded by one of the two sweeps
     for reference in references:
