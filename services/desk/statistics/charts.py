@@ -17,8 +17,15 @@ BAR: Final = "#12355b"
 TRACK: Final = "#e4e4de"
 TEXT: Final = "#1a1a1a"
 ROW: Final = 24  # px per bar
-LABEL: Final = 190  # px for the labels
+LABEL: Final = 210  # px for the labels
 WIDTH: Final = 560
+
+
+LABEL_CHARS: Final = 24  # what fits left of the bars; the table beside has the whole name
+
+
+def _label(text: str) -> str:
+    return text if len(text) <= LABEL_CHARS else text[: LABEL_CHARS - 1].rstrip() + "…"
 
 
 def _num(value: float) -> str:
@@ -40,7 +47,7 @@ def bars(items: Sequence[tuple[str, int]], *, title: str) -> Markup:
         length = room * n / top
         parts.append(
             f'<text x="{LABEL - 8}" y="{y + 16}" text-anchor="end" font-size="13" '
-            f'fill="{TEXT}">{escape(label)}</text>'
+            f'fill="{TEXT}">{escape(_label(label))}</text>'
             f'<rect x="{LABEL}" y="{y + 3}" width="{room}" height="{ROW - 8}" fill="{TRACK}"/>'
             f'<rect x="{LABEL}" y="{y + 3}" width="{_num(length)}" height="{ROW - 8}" '
             f'fill="{BAR}"/>'

@@ -16,6 +16,8 @@ def test_bars_are_as_long_as_their_counts_and_say_them() -> None:
     assert chart.findtext(f"{SVG}title") == "Kanal"
     texts = [t.text for t in chart.iter(f"{SVG}text")]
     assert texts == ["web", "4", "<e-mail> & co", "2"]
+    long = ElementTree.fromstring(str(bars([("x" * 40, 1)], title="t")))
+    assert next(t.text for t in long.iter(f"{SVG}text")) == "x" * 23 + "…"
     widths = [float(r.get("width", "0")) for r in chart.iter(f"{SVG}rect")]
     track, first, _, second = widths
     assert first == track and second == track / 2
