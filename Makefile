@@ -36,6 +36,7 @@ bench: install
 	$(PY) -m bench.routing
 	$(PY) -m bench.services
 	$(PY) -m bench.mail_corpus
+	$(PY) -m bench.statistics
 
 bench-services: install system-deps
 	$(PY) -m bench.services

@@ -44,6 +44,13 @@ def public_holidays(year: int) -> frozenset[dt.date]:
     return frozenset(holidays.country_holidays("DE", subdiv="NI", years=year).keys())
 
 
+def warm_up() -> None:
+    """Loads the holidays package's data (most of a second) before the first timer needs it."""
+    this_year = dt.date.today().year
+    public_holidays(this_year)
+    public_holidays(this_year + 1)
+
+
 def parse_clock(text: str, *, end: bool = False) -> int:
     """'09:30' as minutes since midnight; '24:00' only as the end of a range."""
     hours, sep, minutes = text.strip().partition(":")
@@ -102,6 +109,25 @@ class OfficeCalendar:
         chosen = DEFAULT_HOURS if hours is None else hours
         week = tuple(tuple(sorted(chosen.get(day, ()))) for day in WEEKDAYS)
         return cls(ZoneInfo(timezone or DEFAULT_ZONE), week, tuple(closures))
+
+    @classmethod
+    def from_directory(
+        cls,
+        timezone: str | None,
+        hours: Mapping[str, Sequence[str]] | None,
+        closures: Sequence[Mapping[str, str]] = (),
+    ) -> OfficeCalendar:
+        """From a site's fields as the directory writes them ("09:00-12:30",
+        {"from": "2026-12-24", "to": "2026-12-31"}); they were validated on import."""
+        return cls.of(
+            timezone=timezone,
+            hours=None
+            if hours is None
+            else {day: [parse_range(r) for r in ranges] for day, ranges in hours.items()},
+            closures=[
+                (dt.date.fromisoformat(c["from"]), dt.date.fromisoformat(c["to"])) for c in closures
+            ],
+        )
 
     def closed_on(self, day: dt.date) -> bool:
         """A whole day without office hours: a public holiday or a closure."""

@@ -126,14 +126,8 @@ class Site(_Entry):
 
     @property
     def calendar(self) -> OfficeCalendar:
-        hours = None
-        if self.hours is not None:
-            hours = {day: [parse_range(r) for r in ranges] for day, ranges in self.hours.items()}
-        return OfficeCalendar.of(
-            timezone=self.timezone,
-            hours=hours,
-            closures=[(c.start, c.end) for c in self.closures],
-        )
+        closures = [{"from": c.start.isoformat(), "to": c.end.isoformat()} for c in self.closures]
+        return OfficeCalendar.from_directory(self.timezone, self.hours, closures)
 
 
 class Manager(_Entry):

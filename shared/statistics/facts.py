@@ -34,13 +34,12 @@ from shared.db.models import (
     as_utc,
     utcnow,
 )
-from shared.directory.store import SiteColumns, site_of_row
 from shared.statistics.contributions import Fact, Key, delta, local_day
 from shared.statistics.persons import person_of
 
 FACTS = cast(Table, CaseFactRow.__table__)
-MONTHS = cast(Table, StatisticsMonthRow.__table__)
 SITES = cast(Table, SiteRow.__table__)
+MONTHS = cast(Table, StatisticsMonthRow.__table__)
 _E = cast(Table, EnquiryRow.__table__).c
 _CASE = select(
     _E.received_at,
@@ -57,7 +56,19 @@ _CASE = select(
     _E.closed_at,
     _E.email,
     _E.phone,
-)
+    # The first reply that went out, and the site's office hours: one round trip.
+    select(func.min(DeliveryRow.sent_at))
+    .where(
+        DeliveryRow.enquiry_id == _E.id,
+        DeliveryRow.kind == "reply",
+        DeliveryRow.sent_at.is_not(None),
+    )
+    .scalar_subquery()
+    .label("replied"),
+    SITES.c.timezone,
+    SITES.c.hours,
+    SITES.c.closures,
+).outerjoin(SITES, SITES.c.code == _E.site)
 _FIELDS = tuple(c.name for c in FACTS.columns if c.name != "updated_at")
 
 
@@ -109,13 +120,6 @@ def write_fact(connection: Connection, new: Fact, old: Fact | None) -> None:
     add_counts(connection, delta(old, new))
 
 
-def _calendar(connection: Connection, site: str | None) -> OfficeCalendar:
-    if site is None:
-        return OfficeCalendar()
-    row = connection.execute(select(SITES).where(SITES.c.code == site)).first()
-    return site_of_row(cast(SiteColumns, row)).calendar if row is not None else OfficeCalendar()
-
-
 def _minutes(calendar: OfficeCalendar, start: dt.datetime, end: dt.datetime | None) -> int | None:
     if end is None:
         return None
@@ -137,17 +141,11 @@ def _current(connection: Connection, enquiry_id: int, old: Fact | None) -> Fact 
         .where(ReferralRow.enquiry_id == enquiry_id)
         .order_by(ReferralRow.id)
     ).scalars()
-    replied = connection.execute(
-        select(func.min(DeliveryRow.sent_at)).where(
-            DeliveryRow.enquiry_id == enquiry_id,
-            DeliveryRow.kind == "reply",
-            DeliveryRow.sent_at.is_not(None),
-        )
-    ).scalar()
+    replied = row.replied
     received = as_utc(old.received_at if old else row.received_at)
     closed = as_utc(row.closed_at) if row.closed_at and row.status == "closed" else None
     first = _earliest(old.first_response_at if old else None, replied and as_utc(replied), closed)
-    calendar = _calendar(connection, row.site)
+    calendar = OfficeCalendar.from_directory(row.timezone, row.hours, row.closures or ())
     return Fact(
         enquiry_id=enquiry_id,
         received_at=received,

@@ -51,7 +51,7 @@ def _figures(sessions: Sessions, period: Period, site: str | None = None) -> dic
 
 def _cases(sessions: Sessions, period: Period, site: str | None = None) -> str:
     with sessions() as session:
-        return "".join(service.cases_csv(session.connection(), period, site))
+        return b"".join(service.cases_csv(session.connection(), period, site)).decode()
 
 
 def test_every_figure_of_two_months_as_worked_out_by_hand(postgres: Sessions) -> None:

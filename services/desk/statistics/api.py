@@ -91,7 +91,7 @@ def cases_csv(
     except (PeriodError, service.NotYourSiteError) as exc:
         return _problem(exc)
 
-    def chunks() -> Iterator[str]:
+    def chunks() -> Iterator[bytes]:
         # Its own connection: the request's session ends before the body is streamed.
         with desk.sessions() as own:
             yield from service.cases_csv(own.connection(), period, scope)

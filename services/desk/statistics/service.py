@@ -11,38 +11,19 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import Connection, select
 from sqlalchemy.orm import Session
 
 from services.desk.staff import Staff
+from services.desk.statistics.cases_export import cases_csv
 from services.desk.statistics.figures import figures, rows
 from services.desk.statistics.period import Period, PeriodError, parse_day
-from services.desk.statistics.queries import facts_between, read_tally
+from services.desk.statistics.queries import read_tally
 from shared.db.models import SiteRow
-from shared.statistics.contributions import STATISTICS_ZONE, Fact, local_day
-
-CASE_COLUMNS = (
-    "received_on",
-    "month",
-    "channel",
-    "requester_type",
-    "language",
-    "topic",
-    "district",
-    "site",
-    "needs_interpreter",
-    "first_contact",
-    "status",
-    "outcome",
-    "closed_on",
-    "first_response_office_hours",
-    "closing_office_hours",
-    "referrals",
-)
-CHUNK_ROWS = 2000
+from shared.statistics.contributions import STATISTICS_ZONE
 
 
 class NotYourSiteError(Exception):
@@ -81,7 +62,7 @@ def statistics(connection: Connection, period: Period, site: str | None) -> dict
 
 def _csv(lines: Iterable[Iterable[object]]) -> str:
     buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\r\n").writerows(lines)
+    csv.writer(buffer, lineterminator="\n").writerows(lines)
     return buffer.getvalue()
 
 
@@ -89,39 +70,11 @@ def statistics_csv(found: dict[str, Any]) -> str:
     return _csv([("figure", "key", "value"), *rows(found)])
 
 
-def _hours(minutes: int | None) -> str:
-    return "" if minutes is None else f"{minutes / 60:.2f}"
-
-
-def case_line(fact: Fact) -> tuple[str, ...]:
-    return (
-        fact.received_on.isoformat(),
-        fact.month,
-        fact.channel,
-        fact.requester_type,
-        fact.language or "",
-        fact.topic,
-        fact.district or "",
-        fact.site or "",
-        "yes" if fact.needs_interpreter else "no",
-        "yes" if fact.prev_any_on is None else "no",
-        fact.status,
-        fact.outcome or "",
-        local_day(fact.closed_at).isoformat() if fact.closed_at else "",
-        _hours(fact.first_response_minutes),
-        _hours(fact.closing_minutes),
-        " ".join(fact.partners),
-    )
-
-
-def cases_csv(connection: Connection, period: Period, site: str | None) -> Iterator[str]:
-    """One row per case, in order of receipt, as chunks of CSV text."""
-    yield _csv([CASE_COLUMNS])
-    chunk: list[tuple[str, ...]] = []
-    for fact in facts_between(connection, period.start, period.end, site):
-        chunk.append(case_line(fact))
-        if len(chunk) == CHUNK_ROWS:
-            yield _csv(chunk)
-            chunk = []
-    if chunk:
-        yield _csv(chunk)
+__all__ = [
+    "NotYourSiteError",
+    "cases_csv",
+    "period_of",
+    "site_scope",
+    "statistics",
+    "statistics_csv",
+]
