@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -26,7 +27,7 @@ from shared.db.models import (
 from shared.directory.store import read_directory
 from shared.region import load_region
 from tests.support.cases import case_row, mails_of, new_case
-from tests.support.db import migrated
+from tests.support.db import migrated, sqlite_url
 from tests.support.servers import database, postgres_server
 from tests.support.system import at_once
 
@@ -78,7 +79,7 @@ def _assigned(sessions: Sessions, manager_id: str, since: dt.datetime) -> str:
         session.execute(
             update(EnquiryRow)
             .where(EnquiryRow.reference == reference)
-            .values(assigned_at=since, routed_at=since)
+            .values(assigned_at=since.astimezone(dt.UTC), routed_at=since.astimezone(dt.UTC))
         )
     return reference
 
@@ -194,3 +195,17 @@ def test_two_sweeps_at_once_act_once(sessions: Sessions) -> None:
     assert acted == sorted(references)  # each case reminded by one of the two sweeps
     for reference in references:
         assert [kind for kind, _ in mails_of(sessions, reference)] == ["reminder"]
+
+
+def test_the_embedded_sqlite_database_sweeps_alike(tmp_path: Path) -> None:
+    with migrated(sqlite_url(tmp_path)) as embedded:
+        reference = _assigned(embedded, "m-03", FRIDAY_AFTERNOON)
+        assert _mine(_sweep(embedded, at(7, 11)), reference) == [("reminder", "m-03", "m-03")]
+        assert _mine(_sweep(embedded, at(7, 11)), reference) == []
+        assert _mine(_sweep(embedded, at(7, 15)), reference) == [("reassigned", "m-03", "m-04")]
+        assert _mine(_sweep(embedded, at(7, 15)), reference) == []
+        assert [kind for kind, _ in mails_of(embedded, reference)] == [
+            "reminder",
+            "manager",
+            "escalation",
+        ]
