@@ -5,7 +5,9 @@ back).
 A sweep holds a lock of its own for its transaction, and every action leaves an
 `escalations` row unique per case, timer and the moment the timer counts from: two
 sweeps at once, or the same moment swept twice, never act twice. Each action runs in a
-savepoint, so that one case that fails holds up no other.
+savepoint: a case that cannot be acted on (done by another sweep meanwhile, its manager or
+site gone from the directory) is skipped and holds up no other; any other error ends the
+sweep, to be tried again a minute later.
 """
 
 from __future__ import annotations

@@ -1,6 +1,7 @@
 """Reading a period's counts: whole months from the monthly counters (a few thousand rows
-for a year), the days at the period's edges from the case facts, and the persons whose
-previous contact fell in the partly covered first month."""
+for a year), the days at the period's edges from the case facts (summed by PostgreSQL,
+or case by case on SQLite), and the persons whose previous contact fell in the partly
+covered first month."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from typing import Any, cast
 
 from sqlalchemy import Connection, Table, func, select
 
+from services.desk.statistics.edges import add_days
 from services.desk.statistics.figures import Tally
 from services.desk.statistics.period import Period, month_start, next_month
 from shared.db.models import CaseFactRow, StatisticsMonthRow
@@ -83,6 +85,9 @@ def read_tally(connection: Connection, period: Period, site: str | None) -> Tall
     if months is not None:
         _from_months(connection, tally, period, site, months)
     for start, end in period.edges:
+        if connection.dialect.name == "postgresql":
+            add_days(connection, tally, start=start, end=end, site=site, since=period.start)
+            continue
         for fact in facts_between(connection, start, end, site):
             tally.add_fact(fact, period=period, one_site=site is not None)
     return tally
