@@ -55,6 +55,7 @@ bench: install
 	$(PY) -m bench.services
 	$(PY) -m bench.mail_corpus
 	$(PY) -m bench.privacy
+	$(PY) -m bench.statistics
 
 bench-services: install system-deps
 	$(PY) -m bench.services

@@ -19,12 +19,14 @@ SEND_MAIL: Final = "notifications.send_mail"
 RELAY_OUTBOX: Final = "outbox.relay"
 POLL_MAILBOXES: Final = "intake.poll_mailboxes"  # beat's, when e-mail intake is configured
 REASSIGN_CASE: Final = "routing.reassign_case"
+ESCALATE: Final = "routing.escalate"  # beat's, every minute: the office-hours timers
 REFRESH_SUGGESTIONS: Final = "routing.refresh_suggestions"
 PRIVACY_RETENTION: Final = "privacy.retention"  # beat's daily sweep
 QUEUES: Final = {
     REFRESH_SUGGESTIONS: "routing",
     ROUTE_ENQUIRY: "routing",
     REASSIGN_CASE: "routing",
+    ESCALATE: "routing",
     NOTIFY_ROUTED: "notifications",
     SEND_MAIL: "notifications",
     RELAY_OUTBOX: "routing",

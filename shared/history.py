@@ -16,6 +16,7 @@ _HISTORY = cast(Table, CaseHistoryRow.__table__)
 _INSERT = insert(_HISTORY).returning(_HISTORY.c.id)  # compiled once
 
 ROUTING = "routing"  # the actor of the routing service's changes
+ESCALATION = "escalation"  # the actor of the office-hours timers (policy rule 8)
 ENQUIRER = "enquirer"  # a change the enquirer's own mail caused
 
 

@@ -19,6 +19,9 @@ KINDS = (
     "referral_notice",
     "follow_up",
     "reply",
+    "reminder",  # an assigned case not accepted yet, to its manager
+    "escalation",  # a case reassigned at its limit, to the site's team
+    "triage_reminder",  # a case waiting in triage, to the site's team again
 )
 # What a partner's referral mail carries of the case, nothing more: what an export tells
 # the enquirer was passed on (the notifications service's test holds it to this).

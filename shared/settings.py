@@ -110,6 +110,15 @@ class Settings(MailSettings):
     visibility_timeout: int = 300
     # Case handling.
     continuity_days: int = 90
+    # Escalation (office hours; a site's directory entry may set its own): an assigned
+    # case not accepted within accept_within_hours is reminded at half that time and then
+    # reassigned; a case in triage longer than triage_within_hours is reminded to the team.
+    accept_within_hours: float = Field(default=8.0, gt=0, le=2000)
+    triage_within_hours: float = Field(default=4.0, gt=0, le=2000)
+    escalation_interval: float = Field(default=60.0, gt=0)  # seconds between sweeps (beat)
+    # The key of the persons' hash in the statistics; unset: the secret key. Changing it
+    # makes every later enquirer a new person.
+    statistics_key: str | None = Field(default=None, repr=False)
     # E-mail intake. Mailboxes the mail worker polls, comma-separated URLs such as
     # imaps://user:password@host/INBOX (imap://...?starttls=1; a comma or @ in the
     # password URL-encoded); none: no polling. A handled message is moved to the
@@ -164,6 +173,20 @@ class Settings(MailSettings):
         if value and (value.strip().lower() in PLACEHOLDERS or len(value) < 16):
             raise ValueError(SECRET_REQUIRED)
         return value
+
+    @field_validator("statistics_key")
+    @classmethod
+    def _key_or_none(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        if value.strip().lower() in PLACEHOLDERS or len(value) < 16:
+            raise ValueError("WELCOMEDESK_STATISTICS_KEY must be a random value (16+ chars)")
+        return value
+
+    @property
+    def person_key(self) -> bytes:
+        """The HMAC key that turns an enquirer's address into a statistics' person."""
+        return (self.statistics_key or self.secret_key).encode()
 
     @model_validator(mode="after")
     def _base_url_from_address(self) -> Settings:

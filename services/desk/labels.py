@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Final
 
+from shared import vocabulary
+
 
 def N_(text: str) -> str:  # noqa: N802 - gettext's conventional name for "mark only"
     return text
@@ -52,6 +54,9 @@ ACTION: Final = {
     "reopened_by_mail": N_("the enquirer wrote again: open again"),
     "replied": N_("answered the enquirer"),
     "corrected": N_("corrected what was understood"),
+    "reminded": N_("reminded its manager: not accepted yet"),
+    "escalated": N_("not accepted in time: to the next manager"),
+    "triage_reminded": N_("reminded the team: waiting in triage"),
 }
 THREAD_KIND: Final = {
     "enquiry": N_("enquiry"),
@@ -69,6 +74,9 @@ DELIVERY_KIND: Final = {
     "referral": N_("referral to a partner"),
     "follow_up": N_("notice of the enquirer's mail"),
     "reply": N_("reply to the enquirer"),
+    "reminder": N_("reminder to the manager"),
+    "escalation": N_("reassignment notice to the team"),
+    "triage_reminder": N_("triage reminder to the team"),
 }
 DELIVERY_STATUS: Final = {
     "pending": N_("queued"),
@@ -182,3 +190,31 @@ ERASURE_REASON: Final = {
     "obligation": N_("a legal obligation requires it (Art. 17(1)(e))"),
     "stated": N_("another reason, stated in words that are not kept"),
 }
+# The statistics page and report.
+FIGURE: Final = {
+    "contacts": N_("contacts (enquiries)"),
+    "persons": N_("persons (distinct enquirers)"),
+    "first_contacts": N_("first contacts"),
+    "follow_ups": N_("follow-ups (an enquirer's later contacts)"),
+    "companies": N_("companies (employer enquiries)"),
+    "needs_interpreter": N_("interpreter needed"),
+    "referrals": N_("referrals to partners"),
+    "closed": N_("closed cases"),
+}
+BREAKDOWN: Final = {
+    "by_month": N_("Contacts by month"),
+    "by_channel": N_("By channel"),
+    "by_requester_type": N_("By requester type"),
+    "by_language": N_("By language"),
+    "by_topic": N_("By topic (primary)"),
+    "by_district": N_("By district"),
+    "by_site": N_("By site"),
+    "closed_by_outcome": N_("Closed cases by outcome"),
+    "referrals_by_partner": N_("Referrals by partner"),
+}
+DURATION: Final = {
+    "time_to_first_response": N_("Time to first response"),
+    "time_to_closing": N_("Time to closing"),
+}
+UNKNOWN: Final = N_("unknown")
+DISTRICT: Final = vocabulary.DISTRICT_NAMES  # proper names, not translated

@@ -22,11 +22,13 @@ from services.desk.pages import (
     files,
     me,
     privacy,
+    statistics,
 )
 from services.desk.pages.edits import AdminOnlyPageError, FormRefusedError, admin_only, form_refused
 from services.desk.reply_templates.checks import MAX_TEXT, MAX_TITLE
 from services.desk.reply_templates.starter import load_at_start
 from services.desk.runtime import DeskRuntime
+from services.desk.statistics import api as statistics_api
 from services.desk.views import STATIC
 from shared.settings import Settings
 from shared.vocabulary import REGION_LANGUAGES
@@ -58,6 +60,7 @@ def install(
     """`common`: the answers any route of the application may give (middleware's 400 and
     413, a 503 while the database is away), documented on the staff API's routes too."""
     app.include_router(api.router, responses=common)
+    app.include_router(statistics_api.router, responses=common)
     app.include_router(auth.router)
     app.include_router(files.router)
     app.include_router(cases.router)
@@ -65,6 +68,7 @@ def install(
     for admin in (admin_templates, directory, admin_staff, me):
         app.include_router(admin.router)
     app.include_router(privacy.router)
+    app.include_router(statistics.router)
     app.mount("/desk-static", StaticFiles(directory=STATIC), name="desk-static")
     app.add_exception_handler(SignInRequiredError, _to_sign_in)
     app.add_exception_handler(AdminOnlyPageError, admin_only)

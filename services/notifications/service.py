@@ -11,7 +11,7 @@ from email.utils import format_datetime
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
-from services.notifications import compose, deliveries
+from services.notifications import compose, deliveries, escalation
 from services.notifications.cases import load_case, load_partner
 from services.notifications.deliveries import Delivery
 from services.notifications.follow_up import FollowUpView, follow_up_notice
@@ -21,6 +21,7 @@ from services.notifications.mime import set_plain
 from services.notifications.reply import compose_reply, load_reply
 from services.notifications.views import PartnerView
 from shared.db.models import CaseMessageRow, DeliveryRow, SuppressedAddressRow, utcnow
+from shared.statistics.facts import refresh_case_facts
 
 
 @dataclass(frozen=True)
@@ -122,6 +123,8 @@ def build_message(
             view=view,
             unique=unique,
         )
+    if delivery.kind in escalation.KINDS:
+        return escalation.timer_message(session, delivery, case, policy.sender, unique)
     if delivery.kind == "triage":
         return compose.triage_notice(
             case, policy.sender, team_address=delivery.recipient, unique=unique
@@ -171,6 +174,8 @@ def send_delivery(
     delivery.attempts += 1
     delivery.status = "sent"
     deliveries.save(session, delivery, sent_at=now)
+    if delivery.kind == "reply":  # the first reply sent is the case's first response
+        refresh_case_facts(session.connection(), enquiry_id=delivery.enquiry_id)
     return "sent"
 
 

@@ -8,6 +8,7 @@ manager is made again, against today's loads and absences.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any, cast
 
@@ -15,11 +16,13 @@ from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.orm import Session
 
 from services.routing.engine import Decision, RoutingEngine
+from services.routing.policy import Workload
 from services.routing.service import current_loads, lock_routing
 from shared.db.models import EnquiryRow, ManagerRow, SiteRow, utcnow
 from shared.enquiry import EnquiryFields
 from shared.history import ROUTING, record
 from shared.mail_requests import request_mail
+from shared.statistics.facts import refresh_case_facts
 
 _ENQUIRIES = cast(Table, EnquiryRow.__table__)
 _FIELDS = tuple(name for name in EnquiryFields.model_fields if name != "channel")
@@ -52,8 +55,13 @@ def reassign_case(
     previous_manager: str | None,
     engine: RoutingEngine,
     now: dt.datetime | None = None,
+    why: str | None = None,
+    loads: Mapping[str, Workload] | None = None,
 ) -> Reassigned:
-    """Carries out the reassignment that history entry `request_id` asked for, once."""
+    """Carries out the reassignment that history entry `request_id` asked for, once.
+
+    `why` leads the case's reasons (an escalation says it was not accepted in time);
+    `loads` are the managers' loads when the caller keeps them across several cases."""
     now = now or utcnow()
     lock_routing(session, enquiry_id)
     row = session.connection().execute(_READ, {"key": enquiry_id}).first()
@@ -74,7 +82,7 @@ def reassign_case(
     decision = engine.decide(
         fields,
         day=now.date(),
-        loads=current_loads(session),
+        loads=current_loads(session) if loads is None else loads,
         understanding=understanding,
         not_to=frozenset({previous_manager}) if previous_manager else frozenset(),
     )
@@ -82,7 +90,7 @@ def reassign_case(
     connection.execute(
         update(_ENQUIRIES)
         .where(_ENQUIRIES.c.id == enquiry_id)
-        .values(**_values(decision, previous_manager, now))
+        .values(**_values(decision, previous_manager, now, why))
     )
     record(
         connection,
@@ -92,6 +100,7 @@ def reassign_case(
         details={"from": previous_manager, "to": decision.manager, "request": request_id},
         at=now,
     )
+    refresh_case_facts(connection, enquiry_id=enquiry_id)
     case = session.get(EnquiryRow, enquiry_id)
     assert case is not None
     session.refresh(case)
@@ -115,13 +124,15 @@ def reassign_case(
     return Reassigned(row.reference, "triage", None, (event_id,))
 
 
-def _values(decision: Decision, previous: str | None, now: dt.datetime) -> dict[str, Any]:
+def _values(
+    decision: Decision, previous: str | None, now: dt.datetime, why: str | None
+) -> dict[str, Any]:
     away = f"reassigned: not back to {previous}" if previous else "reassigned"
     values: dict[str, Any] = {
         "routing_request": None,
         "accepted_at": None,
         "needs_interpreter": decision.assignment.needs_interpreter,
-        "reasons": [away, *decision.assignment.reasons],
+        "reasons": [*([why] if why else []), away, *decision.assignment.reasons],
         "excluded": [{"manager": e.manager, "why": e.why} for e in decision.assignment.excluded],
         "version": _ENQUIRIES.c.version + 1,
     }

@@ -21,6 +21,7 @@ from shared.enquiry import EnquiryFields
 from shared.events import EnquiryRouted
 from shared.history import ROUTING, record
 from shared.messaging.outbox import add_event
+from shared.statistics.facts import open_case_facts
 from shared.vocabulary import OPEN_STATUSES
 
 OPEN = OPEN_STATUSES  # what counts against capacity: closing frees a place at once
@@ -115,10 +116,12 @@ def route_enquiry(
     *,
     enquiry_id: int,
     engine: RoutingEngine,
+    person_key: bytes,
     now: dt.datetime | None = None,
     continuity_days: int = 90,
 ) -> Routed:
-    """Decides once: a redelivered event finds the decision made and does nothing."""
+    """Decides once: a redelivered event finds the decision made and does nothing.
+    The case's statistics facts open with the decision; `person_key` hashes the enquirer."""
     now = now or utcnow()
     row = session.connection().execute(_READ, {"key": enquiry_id}).first()
     if row is None:
@@ -163,6 +166,7 @@ def route_enquiry(
                 "created_at": now,
             },
         )
+    open_case_facts(connection, enquiry_id=enquiry_id, person_key=person_key)
     event = EnquiryRouted(row.correlation_id, enquiry_id=enquiry_id)
     event_id = add_event(session, event, by_producer=True)
     outcome = "assigned" if decision.manager is not None else "triage"

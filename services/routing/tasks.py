@@ -8,9 +8,10 @@ import structlog
 from celery import Celery
 from sqlalchemy.exc import OperationalError
 
-from services.routing import reassign, service, suggestions
+from services.routing import escalation, reassign, service, suggestions
 from shared.db.engine import session_scope
-from shared.events import REASSIGN_CASE, REFRESH_SUGGESTIONS, ROUTE_ENQUIRY
+from shared.db.models import utcnow
+from shared.events import ESCALATE, REASSIGN_CASE, REFRESH_SUGGESTIONS, ROUTE_ENQUIRY
 from shared.messaging.outbox import publish_committed
 from shared.metrics import ENQUIRIES_ROUTED
 
@@ -41,6 +42,7 @@ def register(app: Celery, runtime: RoutingRuntime) -> None:
                 session,
                 enquiry_id=enquiry_id,
                 engine=runtime.routing_engine(session),
+                person_key=runtime.settings.person_key,
                 continuity_days=runtime.settings.continuity_days,
             )
         if routed.event is not None:  # committed: the notifications hear of it at once
@@ -83,3 +85,14 @@ def register(app: Celery, runtime: RoutingRuntime) -> None:
             )
         log.info("suggestions_refreshed", enquiry_id=enquiry_id, partners=len(chosen))
         return len(chosen)
+
+    @app.task(name=ESCALATE, **RETRIED)
+    def escalate(correlation_id: str = "") -> int:
+        with session_scope(runtime.sessions) as session:
+            done = escalation.sweep(
+                session,
+                now=utcnow(),
+                engine=runtime.routing_engine(session),
+                defaults=runtime.limits,
+            )
+        return len(done)

@@ -12,6 +12,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from services.routing import tasks
 from services.routing.engine import RoutingEngine
+from services.routing.timers import Limits
+from shared import calendar
 from shared.db.engine import make_engine, session_factory
 from shared.directory.store import directory_version, read_directory
 from shared.messaging.broker import make_celery, publisher
@@ -46,6 +48,11 @@ class RoutingRuntime:
         return publisher(self.celery)
 
     @cached_property
+    def limits(self) -> Limits:
+        """The escalation timers' defaults; a site's directory entry may set its own."""
+        return Limits(self.settings.accept_within_hours, self.settings.triage_within_hours)
+
+    @cached_property
     def region(self) -> Region:
         return load_region()
 
@@ -54,6 +61,7 @@ class RoutingRuntime:
         with self.sessions() as session:
             engine = self.routing_engine(session)
         engine.reader.warm_up()
+        calendar.warm_up()
 
     def routing_engine(self, session: Session) -> RoutingEngine:
         """The engine for the directory as the database has it now (rebuilt on import)."""

@@ -7,8 +7,11 @@ from typing import Any, ClassVar
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
+    Date,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -16,6 +19,7 @@ from sqlalchemy import (
     MetaData,
     String,
     Text,
+    UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -51,6 +55,12 @@ class SiteRow(Base):
     name: Mapped[str] = mapped_column(String(200))
     team_email: Mapped[str] = mapped_column(String(254))
     districts: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # Office hours (the directory's format); None: the defaults.
+    timezone: Mapped[str | None] = mapped_column(String(64))
+    hours: Mapped[dict[str, list[str]] | None] = mapped_column(JSON)
+    closures: Mapped[list[dict[str, str]]] = mapped_column(JSON, default=list)
+    accept_within: Mapped[float | None] = mapped_column(Float)
+    triage_within: Mapped[float | None] = mapped_column(Float)
 
 
 class ManagerRow(Base):
@@ -387,3 +397,72 @@ class AuditRow(Base):
     enquiry_id: Mapped[int | None] = mapped_column(Integer, index=True)
     via: Mapped[str] = mapped_column(String(8))  # page, api, cli, beat
     details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class EscalationRow(Base):
+    """What an office-hours timer did to a case: a reminder, a reassignment at the limit, a
+    triage reminder. Unique per case, timer and the moment the timer counts from (the
+    assignment, or the entry into triage): two sweeps never act twice."""
+
+    __tablename__ = "escalations"
+    __table_args__ = (UniqueConstraint("enquiry_id", "timer", "since"),)
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    enquiry_id: Mapped[int] = mapped_column(ForeignKey("enquiries.id"))
+    timer: Mapped[str] = mapped_column(String(16))  # accept_reminder, accept_limit, triage_reminder
+    since: Mapped[dt.datetime]
+    at: Mapped[dt.datetime]
+    site: Mapped[str | None] = mapped_column(String(64))
+    manager_id: Mapped[str | None] = mapped_column(String(64))  # whose case it was
+    to_manager: Mapped[str | None] = mapped_column(String(64))  # where it went (the limit)
+    office_hours: Mapped[float] = mapped_column(Float)  # the limit that applied
+    delivery_id: Mapped[int | None] = mapped_column(ForeignKey("deliveries.id"))
+
+
+class CaseFactRow(Base):
+    """What the statistics count of one case, and nothing personal: codes, dates, office-time
+    durations and a keyed hash of the enquirer. Keyed by the enquiry's id without a foreign
+    key, so that erasing the enquiry keeps it; kept up to date in the transaction of every
+    change of the case."""
+
+    __tablename__ = "case_facts"
+    __table_args__ = (
+        Index("ix_case_facts_received_on", "received_on", "enquiry_id"),
+        Index("ix_case_facts_person", "person", "received_at"),
+        Index("ix_case_facts_prev_any_on", "prev_any_on"),
+        Index("ix_case_facts_prev_site_on", "prev_site_on"),
+    )
+    enquiry_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    received_at: Mapped[dt.datetime]
+    received_on: Mapped[dt.date] = mapped_column(Date)  # in the centre's time zone
+    channel: Mapped[str] = mapped_column(String(16))
+    requester_type: Mapped[str] = mapped_column(String(16))
+    language: Mapped[str | None] = mapped_column(String(16))
+    topic: Mapped[str] = mapped_column(String(32))  # the primary topic
+    district: Mapped[str | None] = mapped_column(String(64))
+    site: Mapped[str | None] = mapped_column(String(64))
+    needs_interpreter: Mapped[bool] = mapped_column(Boolean, default=False)
+    # HMAC of the normalised e-mail address (else phone number): counts persons, names none.
+    person: Mapped[int | None] = mapped_column(BigInteger)
+    # The same person's previous contact, at any site and at this site (None: the first).
+    prev_any_on: Mapped[dt.date | None] = mapped_column(Date)
+    prev_site_on: Mapped[dt.date | None] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(16))
+    outcome: Mapped[str | None] = mapped_column(String(16))
+    closed_at: Mapped[dt.datetime | None]
+    first_response_at: Mapped[dt.datetime | None]
+    first_response_minutes: Mapped[int | None] = mapped_column(Integer)  # office time
+    closing_minutes: Mapped[int | None] = mapped_column(Integer)  # office time
+    partners: Mapped[list[str]] = mapped_column(JSON, default=list)  # referred to
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class StatisticsMonthRow(Base):
+    """The statistics' counters per month of receipt and site, summed from the case facts and
+    kept in step with them: a year's figures read a few thousand rows, not every case."""
+
+    __tablename__ = "statistics_months"
+    month: Mapped[str] = mapped_column(String(7), primary_key=True)  # 2026-11
+    site: Mapped[str] = mapped_column(String(64), primary_key=True)  # "" when unknown
+    metric: Mapped[str] = mapped_column(String(32), primary_key=True)  # channel, topic, ...
+    value: Mapped[str] = mapped_column(String(64), primary_key=True)  # web, recognition, ...
+    n: Mapped[int] = mapped_column(Integer, default=0)

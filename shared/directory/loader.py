@@ -58,6 +58,8 @@ def describe(loc: Loc, data: Any) -> str:
         entry, rest = "", loc
     field = ""
     for part in rest:
+        if part == "[key]":  # pydantic's marker for a mapping's key: the key names it already
+            continue
         field += f"[{part}]" if isinstance(part, int) else (f".{part}" if field else str(part))
     return ": ".join(p for p in (entry, field) if p) or "(top level)"
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import unicodedata
 from typing import Annotated
+from zoneinfo import ZoneInfo
 
 from babel import localedata
 from pydantic import (
@@ -13,9 +14,11 @@ from pydantic import (
     ConfigDict,
     EmailStr,
     Field,
+    field_validator,
     model_validator,
 )
 
+from shared.calendar import WEEKDAYS, OfficeCalendar, clock, overlap, parse_range
 from shared.vocabulary import REQUESTER_TYPES, TOPICS
 
 
@@ -48,30 +51,63 @@ def _one_line(text: str) -> str:
     return text.strip()
 
 
+def _weekday(code: str) -> str:
+    if code not in WEEKDAYS:
+        raise ValueError(f"{code!r} is not a weekday (one of {', '.join(WEEKDAYS)})")
+    return code
+
+
+def _time_range(text: str) -> str:
+    parse_range(text)
+    return text
+
+
+def _time_zone(name: str) -> str:
+    try:
+        ZoneInfo(name)
+    except (ValueError, KeyError) as exc:  # ZoneInfoNotFoundError is a KeyError
+        raise ValueError(f"{name!r} is not a time zone such as Europe/Berlin") from exc
+    return name
+
+
 LanguageCode = Annotated[str, AfterValidator(_language_code)]
 TopicCode = Annotated[str, AfterValidator(_topic)]
 TargetGroup = Annotated[str, AfterValidator(_requester_type)]
 Identifier = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][\w.-]*$")]
 # As long as the tables' columns hold.
 Name = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(_one_line)]
+Weekday = Annotated[str, AfterValidator(_weekday)]
+TimeRange = Annotated[str, AfterValidator(_time_range)]
+TimeZone = Annotated[str, Field(max_length=64), AfterValidator(_time_zone)]
+# Office hours for a timer: more than a minute, less than a working year.
+OfficeHours = Annotated[float, Field(gt=0, le=2000)]
 
 
 class _Entry(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
 
-class Absence(_Entry):
+class _Period(_Entry):
     start: dt.date = Field(alias="from")
     end: dt.date = Field(alias="to")
 
     @model_validator(mode="after")
-    def _ends_after_start(self) -> Absence:
+    def _ends_after_start(self) -> _Period:
         if self.end < self.start:
-            raise ValueError(f"absence ends ({self.end}) before it starts ({self.start})")
+            what = type(self).__name__.lower()
+            raise ValueError(f"{what} ends ({self.end}) before it starts ({self.start})")
         return self
 
     def covers(self, day: dt.date) -> bool:
         return self.start <= day <= self.end
+
+
+class Absence(_Period):
+    pass
+
+
+class Closure(_Period):
+    pass
 
 
 class Site(_Entry):
@@ -79,6 +115,32 @@ class Site(_Entry):
     name: Name
     team_email: EmailStr
     districts: tuple[str, ...] = ()
+    # Office hours for the escalation timers and response times: the site's time zone,
+    # its weekly hours (none: Monday to Friday 09:00-17:00; a weekday missing is closed),
+    # closures besides Lower Saxony's public holidays, and the timers' own limits
+    # (office hours; none: the settings' defaults).
+    timezone: TimeZone | None = None
+    hours: dict[Weekday, tuple[TimeRange, ...]] | None = None
+    closures: tuple[Closure, ...] = ()
+    accept_within: OfficeHours | None = None
+    triage_within: OfficeHours | None = None
+
+    @field_validator("hours")
+    @classmethod
+    def _no_overlaps(
+        cls, hours: dict[str, tuple[str, ...]] | None
+    ) -> dict[str, tuple[str, ...]] | None:
+        for day, ranges in (hours or {}).items():
+            clash = overlap([parse_range(r) for r in ranges])
+            if clash is not None:
+                first, second = ("-".join(map(clock, r)) for r in clash)
+                raise ValueError(f"{day}: ranges {first} and {second} overlap")
+        return hours
+
+    @property
+    def calendar(self) -> OfficeCalendar:
+        closures = [{"from": c.start.isoformat(), "to": c.end.isoformat()} for c in self.closures]
+        return OfficeCalendar.from_directory(self.timezone, self.hours, closures)
 
 
 class Manager(_Entry):

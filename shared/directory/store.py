@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Protocol
 
 import yaml
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from shared.db.models import ManagerRow, MetaRow, PartnerRow, SiteRow
-from shared.directory.model import Absence, Directory, Manager, Partner, Site
+from shared.directory.model import Absence, Closure, Directory, Manager, Partner, Site
 
 VERSION_KEY = "directory_version"
 
@@ -40,6 +40,10 @@ def import_directory(session: Session, directory: Directory) -> dict[str, int]:
 def upsert_site(session: Session, site: Site) -> None:
     row = session.get(SiteRow, site.code) or SiteRow(code=site.code)
     row.name, row.team_email, row.districts = site.name, site.team_email, list(site.districts)
+    row.timezone = site.timezone
+    row.hours = None if site.hours is None else {d: list(r) for d, r in site.hours.items()}
+    row.closures = [{"from": c.start.isoformat(), "to": c.end.isoformat()} for c in site.closures]
+    row.accept_within, row.triage_within = site.accept_within, site.triage_within
     session.add(row)
 
 
@@ -88,11 +92,36 @@ def directory_version(session: Session) -> str:
     return found or "0"
 
 
+class SiteColumns(Protocol):
+    """A `sites` row, as an ORM object or a plain row of its table."""
+
+    code: str
+    name: str
+    team_email: str
+    districts: list[str]
+    timezone: str | None
+    hours: dict[str, list[str]] | None
+    closures: list[dict[str, str]]
+    accept_within: float | None
+    triage_within: float | None
+
+
+def site_of_row(row: SiteColumns) -> Site:
+    return Site(
+        code=row.code,
+        name=row.name,
+        team_email=row.team_email,
+        districts=tuple(row.districts),
+        timezone=row.timezone,
+        hours=None if row.hours is None else {d: tuple(r) for d, r in row.hours.items()},
+        closures=tuple(Closure.model_validate(c) for c in row.closures or ()),
+        accept_within=row.accept_within,
+        triage_within=row.triage_within,
+    )
+
+
 def read_directory(session: Session) -> Directory:
-    sites = [
-        Site(code=r.code, name=r.name, team_email=r.team_email, districts=tuple(r.districts))
-        for r in session.scalars(select(SiteRow).order_by(SiteRow.code))
-    ]
+    sites = [site_of_row(r) for r in session.scalars(select(SiteRow).order_by(SiteRow.code))]
     managers = [
         Manager(
             id=r.id,
@@ -127,7 +156,8 @@ def directory_data(directory: Directory) -> dict[str, list[dict[str, Any]]]:
     """The directory as plain data in the import format (what the YAML file holds)."""
 
     def entry(model: Site | Manager | Partner) -> dict[str, Any]:
-        data = model.model_dump(mode="json", by_alias=True)
+        # A site's optional calendar fields are written only when set.
+        data = model.model_dump(mode="json", by_alias=True, exclude_none=isinstance(model, Site))
         return {k: list(v) if isinstance(v, tuple) else v for k, v in data.items()}
 
     return {

@@ -9,7 +9,7 @@ from celery.schedules import crontab
 from kombu import Queue
 from kombu.transport import sqlalchemy as sqla_transport
 
-from shared.events import POLL_MAILBOXES, PRIVACY_RETENTION, QUEUES, RELAY_OUTBOX
+from shared.events import ESCALATE, POLL_MAILBOXES, PRIVACY_RETENTION, QUEUES, RELAY_OUTBOX
 from shared.messaging.outbox import Publish
 from shared.settings import Settings
 
@@ -72,6 +72,12 @@ def _schedule(settings: Settings) -> dict[str, Any]:
             "task": PRIVACY_RETENTION,
             "schedule": crontab(hour=2, minute=30),
             "options": {"expires": 12 * 3600},
+        },
+        # The office-hours timers; a sweep not taken before the next is due is dropped.
+        "escalate": {
+            "task": ESCALATE,
+            "schedule": settings.escalation_interval,
+            "options": {"expires": max(1.0, settings.escalation_interval)},
         },
     }
     if settings.imap_urls or settings.inbound_token:

@@ -149,6 +149,35 @@ NOT_PERSONAL: Final[dict[str, dict[str, str]]] = {
         "name": _DIRECTORY,
         "team_email": _DIRECTORY,
         "districts": _DIRECTORY,
+        "timezone": _DIRECTORY,
+        "hours": _DIRECTORY,
+        "closures": _DIRECTORY,
+    },
+    # The statistics: codes, dates and durations kept per case so that the figures never
+    # change when the case's personal data is erased (the person only as a keyed hash).
+    "case_facts": {
+        "channel": _CODE,
+        "requester_type": _CODE,
+        "language": _CODE,
+        "topic": _CODE,
+        "district": _CODE,
+        "site": _DIRECTORY,
+        "status": _CODE,
+        "outcome": _CODE,
+        "partners": _DIRECTORY,
+    },
+    "statistics_months": {
+        "month": "a calendar month",
+        "site": _DIRECTORY,
+        "metric": _CODE,
+        "value": _CODE,
+    },
+    # What the office-hours timers did: codes and the directory's ids.
+    "escalations": {
+        "timer": _CODE,
+        "site": _DIRECTORY,
+        "manager_id": _DIRECTORY,
+        "to_manager": _DIRECTORY,
     },
     "managers": {
         "id": _DIRECTORY,

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from services.desk.staff import Staff
 from services.intake import service as intake
 from services.intake.schemas import EnquiryCreate
-from shared.db.models import EnquiryRow, utcnow
+from shared.db.models import DeliveryRow, EnquiryRow, utcnow
 
 MANAGER_SITES = {
     "m-01": "braunschweig",
@@ -75,3 +75,15 @@ def case_row(sessions: sessionmaker[Session], reference: str) -> EnquiryRow:
         row = session.scalar(select(EnquiryRow).where(EnquiryRow.reference == reference))
         assert row is not None
         return row
+
+
+def mails_of(sessions: sessionmaker[Session], reference: str) -> list[tuple[str, str]]:
+    """The case's deliveries as (kind, recipient), in the order they were asked for."""
+    with sessions() as session:
+        rows = session.execute(
+            select(DeliveryRow.kind, DeliveryRow.recipient)
+            .join(EnquiryRow, EnquiryRow.id == DeliveryRow.enquiry_id)
+            .where(EnquiryRow.reference == reference)
+            .order_by(DeliveryRow.id)
+        )
+        return [(kind, recipient) for kind, recipient in rows]

@@ -57,3 +57,10 @@ def case(**changes: object) -> CaseView:
 
 def parse(msg: EmailMessage) -> EmailMessage:
     return email.message_from_bytes(to_bytes(msg), policy=email.policy.default)
+
+
+def part(msg: EmailMessage, subtype: str) -> str:
+    """The message's text/plain or text/html body, with plain line ends."""
+    body = msg.get_body(preferencelist=(subtype,))
+    assert body is not None, f"no text/{subtype} part"
+    return str(body.get_content()).replace("\r\n", "\n")

@@ -6,6 +6,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -98,3 +99,21 @@ class System:
         return httpx.post(
             f"{self.base_url}/api/v1/enquiries", json=body, headers=headers, timeout=10
         )
+
+
+def at_once(call: Callable[[], T], count: int = 2, timeout: float = 120.0) -> list[T]:
+    """Runs `call` in `count` threads released together; their results, in finishing order."""
+    start = threading.Barrier(count)
+    results: list[T] = []
+
+    def run() -> None:
+        start.wait()
+        results.append(call())
+
+    threads = [threading.Thread(target=run) for _ in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=timeout)
+    assert len(results) == count, "a run did not finish"
+    return results

@@ -25,6 +25,8 @@ COMMANDS = (
     "staff",
     "token",
     "understanding",
+    "escalate",
+    "statistics",
     "privacy",
     "audit",
     "migrate",

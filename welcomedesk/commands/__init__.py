@@ -20,6 +20,8 @@ COMMANDS: Mapping[str, str] = {
     "staff": "welcomedesk.commands.staff:staff",
     "token": "welcomedesk.commands.token:token",
     "understanding": "welcomedesk.commands.understanding:understanding",
+    "escalate": "welcomedesk.commands.timers:escalate",
+    "statistics": "welcomedesk.commands.timers:statistics",
     "privacy": "welcomedesk.commands.privacy:privacy",
     "audit": "welcomedesk.commands.privacy:audit",
     "migrate": "welcomedesk.commands.services:migrate",

@@ -37,6 +37,7 @@ from shared.events import ReassignmentRequested
 from shared.history import record
 from shared.mail_requests import request_mail, request_referral
 from shared.messaging.outbox import add_event
+from shared.statistics.facts import refresh_case_facts
 from shared.vocabulary import OPEN_STATUSES, OUTCOMES
 
 MAX_NOTE = 20_000
@@ -85,8 +86,10 @@ def history(
     text: str | None = None,
     **details: object,
 ) -> int:
+    """Records the change and brings the case's statistics facts up to date with it: every
+    change of a case goes through here, in its transaction."""
     session.flush()
-    return record(
+    entry = record(
         session.connection(),
         enquiry_id=case.id,
         actor=staff.actor,
@@ -94,6 +97,8 @@ def history(
         details=dict(details),
         text=text,
     )
+    refresh_case_facts(session.connection(), enquiry_id=case.id)
+    return entry
 
 
 def clean_text(value: str | None, field: str, limit: int, *, required: bool) -> str | None:

@@ -33,6 +33,7 @@ from shared.db.models import (
 )
 from shared.history import ENQUIRER, record
 from shared.mail_requests import request_mail
+from shared.statistics.facts import refresh_case_facts
 
 Outcome = Literal["created", "joined", "recorded", "ignored"]
 # A sender who keeps writing (or a mail program answering our notices) tells the manager
@@ -220,6 +221,7 @@ def _bring_back(session: Session, case: EnquiryRow) -> None:
         action="reopened_by_mail",
         details={"from": before, "to": case.status},
     )
+    refresh_case_facts(session.connection(), enquiry_id=case.id)
 
 
 def _bounced_delivery(

@@ -27,7 +27,6 @@ from services.routing.service import current_loads
 from shared.db.models import (
     CaseHistoryRow,
     CaseMessageRow,
-    DeliveryRow,
     EnquiryRow,
     ManagerRow,
     OutboxRow,
@@ -36,7 +35,7 @@ from shared.db.models import (
 from shared.directory.store import read_directory
 from shared.events import REASSIGN_CASE, SEND_MAIL
 from shared.region import load_region
-from tests.support.cases import ADMIN, case_row, manager, new_case
+from tests.support.cases import ADMIN, case_row, mails_of, manager, new_case
 
 Sessions = sessionmaker[Session]
 
@@ -58,14 +57,7 @@ def _history(sessions: Sessions, reference: str) -> list[tuple[str, str]]:
 
 
 def _deliveries(sessions: Sessions, reference: str) -> list[tuple[str, str]]:
-    with sessions() as session:
-        rows = session.execute(
-            select(DeliveryRow.kind, DeliveryRow.recipient)
-            .join(EnquiryRow, EnquiryRow.id == DeliveryRow.enquiry_id)
-            .where(EnquiryRow.reference == reference)
-            .order_by(DeliveryRow.id)
-        )
-        return [(kind, recipient) for kind, recipient in rows]
+    return mails_of(sessions, reference)
 
 
 def test_accept_bumps_the_version_and_keeps_who_and_when(sessions: Sessions) -> None:

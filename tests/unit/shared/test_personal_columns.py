@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from sqlalchemy import Boolean, DateTime, Integer
+from sqlalchemy import Boolean, Date, DateTime, Float, Integer
 
 from shared.db.models import Base
 from shared.privacy.columns import BOOKKEEPING, CASE_LINK, NOT_PERSONAL, PERSONAL, Clear
 
 # Numbers, flags and moments cannot carry a name, an address or a message.
-CANNOT_HOLD_TEXT = (Integer, Boolean, DateTime)
+CANNOT_HOLD_TEXT = (Integer, Boolean, Date, DateTime, Float)
 
 
 def _text_columns() -> set[tuple[str, str]]:
