@@ -117,6 +117,20 @@ FIELD: Final = {
     "absences": N_("Absences"),
     "target_groups": N_("Target groups"),
     "auto_refer": N_("Refer at once when it is the top suggestion and the enquirer consented"),
+    "timezone": N_("Time zone"),
+    "hours": N_("Office hours"),
+    "closures": N_("Closures (besides Lower Saxony's public holidays)"),
+    "accept_within": N_("A case is accepted within (office hours)"),
+    "triage_within": N_("A case waits in triage at most (office hours)"),
+}
+WEEKDAY: Final = {
+    "mon": N_("Monday"),
+    "tue": N_("Tuesday"),
+    "wed": N_("Wednesday"),
+    "thu": N_("Thursday"),
+    "fri": N_("Friday"),
+    "sat": N_("Saturday"),
+    "sun": N_("Sunday"),
 }
 FIELD_HINT: Final = {
     "code": N_("Letters, digits, '.', '_' or '-'; it cannot be changed later."),
@@ -128,6 +142,16 @@ FIELD_HINT: Final = {
     "capacity": N_("The most open cases at once (assigned, accepted or waiting)."),
     "sites.districts": N_("The districts whose enquiries go to this site."),
     "partners.districts": N_("None ticked: the whole region."),
+    "timezone": N_("Empty: Europe/Berlin."),
+    "hours": N_(
+        "Per day, ranges such as 09:00-12:30, 13:30-16:00; a day left empty is closed. "
+        "Every day empty: Monday to Friday, 09:00-17:00."
+    ),
+    "accept_within": N_(
+        "Empty: the centre's default. Half of it, the manager is reminded; then the case "
+        "goes to the next manager."
+    ),
+    "triage_within": N_("Empty: the centre's default. Then the team is reminded."),
 }
 SECTION: Final = {
     "sites": N_("Sites"),

@@ -13,7 +13,19 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final, Literal
 
-Kind = Literal["key", "text", "email", "number", "checkbox", "select", "choices", "codes", "dates"]
+Kind = Literal[
+    "key",
+    "text",
+    "email",
+    "number",
+    "decimal",
+    "checkbox",
+    "select",
+    "choices",
+    "codes",
+    "dates",
+    "hours",
+]
 Form = Mapping[str, Sequence[str]]  # a posted form: every value of each name
 EMPTY_ROWS: Final = 2  # blank rows under a list of date ranges, to add new ones
 
@@ -30,7 +42,14 @@ SITE: Final = (
     FormField("name"),
     FormField("team_email", "email"),
     FormField("districts", "choices", "districts"),
+    FormField("timezone"),
+    FormField("hours", "hours"),
+    FormField("closures", "dates"),
+    FormField("accept_within", "decimal"),
+    FormField("triage_within", "decimal"),
 )
+WEEKDAYS: Final = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_RANGES = re.compile(r"[\s,;]+")
 MANAGER: Final = (
     FormField("id", "key"),
     FormField("name"),
@@ -87,6 +106,19 @@ def date_rows(form: Form, name: str) -> list[dict[str, str]]:
     return rows
 
 
+# Fields that may be left empty: the default applies (Europe/Berlin, the settings' limits).
+OPTIONAL: Final = frozenset({"timezone", "accept_within", "triage_within"})
+
+
+def week_hours(form: Form, name: str) -> dict[str, list[str]] | None:
+    """`hours.mon` ... `hours.sun`, each "09:00-12:30, 13:30-16:00": the week's office
+    hours, a day left empty closed; every day empty: None, Monday to Friday 09:00-17:00."""
+    week = {day: [r for r in _RANGES.split(_one(form, f"{name}.{day}")) if r] for day in WEEKDAYS}
+    if not any(week.values()):
+        return None
+    return {day: ranges for day, ranges in week.items() if ranges}
+
+
 def values_from_form(fields: Sequence[FormField], form: Form) -> dict[str, Any]:
     """The posted form as directory data; what the model makes of it is its business
     (a capacity of "twenty" is its error, named at `capacity`)."""
@@ -100,6 +132,10 @@ def values_from_form(fields: Sequence[FormField], form: Form) -> dict[str, Any]:
             values[field.name] = [c for c in _CODES.split(_one(form, field.name)) if c]
         elif field.kind == "dates":
             values[field.name] = date_rows(form, field.name)
+        elif field.kind == "hours":
+            values[field.name] = week_hours(form, field.name)
+        elif field.kind in ("decimal", "text") and field.name in OPTIONAL:
+            values[field.name] = _one(form, field.name).replace(",", ".") or None
         else:
             values[field.name] = _one(form, field.name)
     return values

@@ -425,3 +425,44 @@ def test_two_edits_at_once_run_one_after_the_other(sessions: sessionmaker[Sessio
     assert "already served by site 'wolfsburg'" in refused[0].fields["districts"]
     assert _row(sessions, SiteRow, "braunschweig").districts == bs
     assert _version(sessions) == before + 1
+
+
+def test_a_sites_office_hours_and_closures_are_kept_in_the_desk(
+    settings: Settings, sessions: sessionmaker[Session], tmp_path: Path
+) -> None:
+    before = _row(sessions, SiteRow, "braunschweig")
+    base = {"name": before.name, "team_email": before.team_email, "districts": before.districts}
+
+    async def steps(client: httpx.AsyncClient) -> None:
+        csrf = await sign_in(client, ADMIN)
+        wrong = await client.post(
+            "/admin/directory/sites/braunschweig",
+            data={"csrf_token": csrf, **base, "hours.mon": "09:00-12:00, 11:30-14:00"},
+        )
+        assert wrong.status_code == 422
+        said = " ".join(field_errors(wrong.text).values()) + wrong.text
+        assert "overlap" in said
+        done = await client.post(
+            "/admin/directory/sites/braunschweig",
+            data={
+                "csrf_token": csrf,
+                **base,
+                "timezone": "Europe/Berlin",
+                "hours.mon": "09:00-12:30, 13:30-16:00",
+                "hours.thu": "09:00-18:00",
+                "closures.0.from": "2026-12-24",
+                "closures.0.to": "2026-12-31",
+                "accept_within": "6,5",
+            },
+        )
+        assert done.status_code == 303, done.text
+        form = await client.get("/admin/directory/sites/braunschweig/edit")
+        assert 'value="09:00-12:30, 13:30-16:00"' in form.text
+        assert 'value="2026-12-24"' in form.text
+
+    run_app(settings, steps, create_app)
+    exported = _export(settings, tmp_path)
+    site = next(s for s in exported["sites"] if s["code"] == "braunschweig")
+    assert site["hours"] == {"mon": ["09:00-12:30", "13:30-16:00"], "thu": ["09:00-18:00"]}
+    assert site["closures"] == [{"from": "2026-12-24", "to": "2026-12-31"}]
+    assert site["accept_within"] == 6.5 and site.get("triage_within") is None
