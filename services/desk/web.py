@@ -64,7 +64,7 @@ def install(
     app.include_router(auth.router)
     app.include_router(files.router)
     app.include_router(cases.router)
-    app.include_router(api_templates.router)
+    app.include_router(api_templates.router, responses=common)
     for admin in (admin_templates, directory, admin_staff, me):
         app.include_router(admin.router)
     app.include_router(privacy.router)

@@ -22,7 +22,7 @@ from tests.support.system import ROOT
 CHECKS = "not_a_server_error,status_code_conformance,response_schema_conformance"
 TOKEN = "inbound-token-0123456789abcdef"
 EXAMPLES = 150  # per operation and phase: some 2,000 requests, under a minute
-STAFF = "^/api/v1/(cases|me)"
+STAFF = "^/api/v1/(cases|me|reply-templates|statistics)"
 STAFF_EXAMPLES = 40
 
 

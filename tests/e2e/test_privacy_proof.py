@@ -198,6 +198,23 @@ class Proof:
     after_pg_dump: str
     facts_before: str
     facts_after_erasure: str
+    statistics_before: tuple[bytes, ...]
+    statistics_after_erasure: tuple[bytes, ...]
+
+
+STATISTICS = ("/statistics", "/statistics?format=csv", "/statistics/cases.csv")
+
+
+def statistics(desk: DeskClient) -> tuple[bytes, ...]:
+    """What the centre reports, for this year and the next: JSON, CSV and the cases' CSV."""
+    year = dt.date.today().year
+    answers = []
+    for path in STATISTICS:
+        joiner = "&" if "?" in path else "?"
+        answer = desk.api("GET", f"{path}{joiner}from={year}-01-01&to={year + 1}-12-31")
+        assert answer.status_code == 200, answer.text
+        answers.append(answer.content)
+    return tuple(answers)
 
 
 @pytest.fixture(scope="module")
@@ -223,10 +240,12 @@ def proof(stack: Stack, tmp_path_factory: pytest.TempPathFactory) -> Proof:
         assert done.returncode == 0, done.stderr
         cli_export = json.loads((out / "export.json").read_text())
         before, facts_before = dump(stack.db), facts(stack.db)
+        statistics_before = statistics(desk)
         erased = desk.post_form(
             "/staff/privacy/erase", {"email": a.email, "reason": "request", "confirm": "yes"}
         )
         assert erased.status_code == 200 and 'role="status"' in erased.text
+        statistics_after = statistics(desk)
     finally:
         desk.close()
     return Proof(
@@ -239,6 +258,8 @@ def proof(stack: Stack, tmp_path_factory: pytest.TempPathFactory) -> Proof:
         _pg_dump(stack),
         facts_before,
         facts(stack.db),
+        statistics_before,
+        statistics_after,
     )
 
 
@@ -284,6 +305,9 @@ def test_the_look_alike_is_untouched_and_the_statistics_facts_stay(proof: Proof)
     # pg_dump's bytea is read too: the look-alike's file is only in binary columns.
     assert _found(proof.after_pg_dump, proof.b.markers, "file")
     assert proof.facts_after_erasure == proof.facts_before
+    # What the centre reports stays byte for byte, JSON and CSV alike.
+    assert proof.statistics_after_erasure == proof.statistics_before
+    assert b"contacts" in proof.statistics_before[0]
 
 
 def test_their_next_mail_is_a_new_contact(stack: Stack, proof: Proof) -> None:
@@ -304,8 +328,15 @@ def test_retention_a_year_ahead_takes_exactly_the_closed_cases(stack: Stack, pro
     assert dry.returncode == 0, dry.stderr
     assert dry.stdout.splitlines()[:-1] == [proof.b.references[0]]
     before = facts(stack.db)
-    done = stack.system.cli("privacy", "retention", "--at", ahead)
-    assert json.loads(done.stdout)["cases"] == 1
+    desk = DeskClient(stack.system.base_url)
+    try:
+        assert desk.sign_in(ADMIN).status_code == 303
+        reported = statistics(desk)
+        done = stack.system.cli("privacy", "retention", "--at", ahead)
+        assert json.loads(done.stdout)["cases"] == 1
+        assert statistics(desk) == reported
+    finally:
+        desk.close()
     assert facts(stack.db) == before
     row = enquiry_by_reference(stack.db, proof.b.references[0])
     assert row is not None and row.anonymised_why == "retention" and row.email is None
