@@ -35,6 +35,7 @@ check: lint
 bench: install
 	$(PY) -m bench.routing
 	$(PY) -m bench.services
+	$(PY) -m bench.workspace
 	$(PY) -m bench.mail_corpus
 
 bench-services: install system-deps

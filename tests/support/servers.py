@@ -102,9 +102,9 @@ def postgres_server() -> Iterator[str]:
 
 
 @contextmanager
-def database(admin_url: str) -> Iterator[str]:
+def database(admin_url: str, prefix: str = "wd_test") -> Iterator[str]:
     """A new database for this run, dropped afterwards; yields its SQLAlchemy URL."""
-    name = f"wd_test_{uuid.uuid4().hex[:12]}"
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
     with psycopg.connect(admin_url, autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')
     base = admin_url.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://")
