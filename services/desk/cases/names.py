@@ -48,9 +48,39 @@ def _pattern(ids: tuple[str, ...]) -> re.Pattern[str]:
     return found
 
 
-def read_names(session: Session) -> Names:
-    return Names(
-        managers=dict(session.execute(select(ManagerRow.id, ManagerRow.name)).tuples().all()),
-        partners=dict(session.execute(select(PartnerRow.id, PartnerRow.name)).tuples().all()),
+@dataclass(frozen=True)
+class Manager:
+    id: str
+    name: str
+    site: str
+    active: bool
+
+
+@dataclass(frozen=True)
+class Directory:
+    """The directory as the case page shows it: names for ids, the managers by site and
+    name, the partners by name; read once for the page."""
+
+    names: Names
+    managers: list[Manager]
+    partners: list[tuple[str, str]]  # id, name
+
+
+def read_directory(session: Session) -> Directory:
+    managers = [
+        Manager(*row)
+        for row in session.execute(
+            select(ManagerRow.id, ManagerRow.name, ManagerRow.site, ManagerRow.active).order_by(
+                ManagerRow.site, ManagerRow.name
+            )
+        ).tuples()
+    ]
+    partners = list(
+        session.execute(select(PartnerRow.id, PartnerRow.name).order_by(PartnerRow.name)).tuples()
+    )
+    names = Names(
+        managers={m.id: m.name for m in managers},
+        partners=dict(partners),
         sites=dict(session.execute(select(SiteRow.code, SiteRow.name)).tuples().all()),
     )
+    return Directory(names, managers, partners)
