@@ -1,4 +1,5 @@
-"""The intake application served in-process (its lifespan too) to an httpx client."""
+"""An application served in-process (its lifespan too) to an httpx client: the intake's
+by default, or the whole web process's (intake and desk)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import asyncio
 from collections.abc import Awaitable, Callable
 
 import httpx
+from fastapi import FastAPI
 
 from services.intake.app import create_app
 from shared.settings import Settings
@@ -13,8 +15,10 @@ from shared.settings import Settings
 Steps = Callable[[httpx.AsyncClient], Awaitable[None]]
 
 
-def run_app(settings: Settings, steps: Steps) -> None:
-    app = create_app(settings)
+def run_app(
+    settings: Settings, steps: Steps, factory: Callable[[Settings], FastAPI] = create_app
+) -> None:
+    app = factory(settings)
 
     async def main() -> None:
         async with (

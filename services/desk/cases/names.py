@@ -73,14 +73,17 @@ def read_directory(session: Session) -> Directory:
             select(ManagerRow.id, ManagerRow.name, ManagerRow.site, ManagerRow.active).order_by(
                 ManagerRow.site, ManagerRow.name
             )
-        ).tuples()
+        )
     ]
-    partners = list(
-        session.execute(select(PartnerRow.id, PartnerRow.name).order_by(PartnerRow.name)).tuples()
-    )
+    partners = [
+        (pid, name)
+        for pid, name in session.execute(
+            select(PartnerRow.id, PartnerRow.name).order_by(PartnerRow.name)
+        )
+    ]
     names = Names(
         managers={m.id: m.name for m in managers},
         partners=dict(partners),
-        sites=dict(session.execute(select(SiteRow.code, SiteRow.name)).tuples().all()),
+        sites=dict(session.execute(select(SiteRow.code, SiteRow.name)).all()),
     )
     return Directory(names, managers, partners)
