@@ -32,6 +32,7 @@ class Timings:
     unexpected: int = 0
     wall: float = 0.0  # the phases' own time, for requests per second
     target: float | None = None  # p95, milliseconds
+    cpu: float = 0.0  # seconds the serving process spent on them
 
     def percentile(self, share: float) -> float:
         ordered = sorted(self.seconds)
@@ -91,18 +92,18 @@ async def run_phase(
     pause: float,
     into: Timings,
     seed: int = 0,
+    stop: asyncio.Event | None = None,
 ) -> None:
-    """Each browser sends `requests` requests one after the other, waiting a random pause
-    (exponential, mean `pause` seconds) before each, as people do; all browsers at once."""
-    rng = random.Random(seed)
-    waits = [
-        [rng.expovariate(1 / pause) if pause else 0.0 for _ in range(requests)] for _ in browsers
-    ]
+    """Each browser sends `requests` requests one after the other (or until `stop` is
+    set), waiting a random pause (exponential, mean `pause` seconds) before each, as
+    people do; all browsers at once."""
 
-    async def one(browser: Browser, pauses: list[float]) -> None:
-        for wait in pauses:
-            if wait:
-                await asyncio.sleep(wait)
+    async def one(browser: Browser, rng: random.Random) -> None:
+        for _ in range(requests):
+            if pause:
+                await asyncio.sleep(rng.expovariate(1 / pause))
+            if stop is not None and stop.is_set():
+                return
             call = next_call(browser)
             start = time.perf_counter()
             ok = await browser.send(call)
@@ -110,5 +111,6 @@ async def run_phase(
             into.unexpected += not ok
 
     begin = time.perf_counter()
-    await asyncio.gather(*(one(b, w) for b, w in zip(browsers, waits, strict=True)))
+    rngs = [random.Random(seed * 1_000 + i) for i in range(len(browsers))]
+    await asyncio.gather(*(one(b, r) for b, r in zip(browsers, rngs, strict=True)))
     into.wall += time.perf_counter() - begin
