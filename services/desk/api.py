@@ -89,10 +89,8 @@ def _version(if_match: str | None, body_version: int | None) -> int | None:
 def _change(
     session: Session, run: Callable[[], lifecycle.Changed], status_code: int = 200
 ) -> JSONResponse:
-    session.commit()  # close the transaction the caller's check opened
     try:
-        with session.begin():
-            changed = run()
+        changed = lifecycle.committed(session, run)
     except CaseError as exc:
         return case_error_response(exc)
     case = changed.case
@@ -261,16 +259,17 @@ def refer(
     session: DeskSession,
     if_match: IfMatch = None,
 ) -> Any:
-    session.commit()
     try:
-        with session.begin():
-            changed = lifecycle.refer(
+        changed = lifecycle.committed(
+            session,
+            lambda: lifecycle.refer(
                 session,
                 staff=staff,
                 reference=reference,
                 partner_id=body.partner_id,
                 version=_version(if_match, body.version),
-            )
+            ),
+        )
     except CaseError as exc:
         return case_error_response(exc)
     log.info("case_changed", reference=changed.case.reference, action=changed.done)

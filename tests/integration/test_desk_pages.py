@@ -54,6 +54,10 @@ def test_a_manager_works_through_their_cases(tmp_path: Path) -> None:
         assert done.headers["location"] == f"/cases/{assigned}?done=accepted"
         again = await client.get(done.headers["location"])
         assert 'class="badge status-accepted"' in again.text
+        stale = await client.post(f"/cases/{assigned}/accept", data=accept)
+        assert stale.status_code == 409 and 'role="alert"' in stale.text
+        unknown = await client.post(f"/cases/{assigned}/bogus", data=accept)
+        assert unknown.status_code == 404
         assert (await client.get(f"/cases/{elsewhere}")).status_code == 404
         api = await client.get(f"/api/v1/cases/{elsewhere}")
         assert api.status_code == 404

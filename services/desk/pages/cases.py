@@ -5,7 +5,6 @@ API, and renders or redirects."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 from urllib.parse import urlencode
 
 import structlog
@@ -158,9 +157,8 @@ ACTIONS: dict[str, Action] = {
 
 def _run(
     session: Session, action: Action, staff: Staff, reference: str, form: dict[str, str]
-) -> Any:
-    with session.begin():
-        return action(session, staff, reference, form)
+) -> lifecycle.Changed:
+    return lifecycle.committed(session, lambda: action(session, staff, reference, form))
 
 
 @router.post("/cases/{reference}/{action}")
@@ -185,17 +183,23 @@ async def case_action(
             csrf_token=user.csrf_token,
             message="token",
         )
+    # What waits for the database runs in a worker thread, never on the event loop.
     run = ACTIONS.get(action)
     if run is None:
-        return _case_page(request, user, session, reference, status=404)
-    session.commit()  # end the transaction the sign-in check opened
+        return await run_in_threadpool(_case_page, request, user, session, reference, status=404)
     try:
         changed = await run_in_threadpool(_run, session, run, user.staff, reference, form)
     except CaseError as exc:
-        session.rollback()
         log.info("case_action_refused", action=action, status=exc.status_code)
-        return _case_page(
-            request, user, session, reference, status=exc.status_code, error=exc, values=form
+        return await run_in_threadpool(
+            _case_page,
+            request,
+            user,
+            session,
+            reference,
+            status=exc.status_code,
+            error=exc,
+            values=form,
         )
     log.info("case_changed", reference=changed.case.reference, action=changed.done)
     # The case may have left this person's sight (reassigned): then back to the list.
