@@ -4,9 +4,8 @@ search and filters; one page at a time, newest first."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Literal
 
 from sqlalchemy import ColumnElement, String, cast, func, select
 from sqlalchemy.orm import Session
@@ -95,57 +94,36 @@ def _filters(filters: Filters, dialect: str) -> list[ColumnElement[bool]]:
     return where
 
 
-_SUMMARY = (
-    EnquiryRow.reference,
-    EnquiryRow.status,
-    EnquiryRow.version,
-    EnquiryRow.received_at,
-    EnquiryRow.name,
-    EnquiryRow.subject,
-    EnquiryRow.language,
-    EnquiryRow.topics,
-    func.coalesce(EnquiryRow.understood_type, EnquiryRow.requester_type),
-    EnquiryRow.channel,
-    EnquiryRow.site,
-    EnquiryRow.manager_id,
-    EnquiryRow.needs_interpreter,
-    EnquiryRow.outcome,
-)
-
-
-def _page(
-    session: Session, where: list[ColumnElement[bool]], page: int, *, with_total: bool = False
-) -> Sequence[Any]:
-    """One page of summaries, newest first; `with_total` adds the number of all matches
-    to each row, counted in the same pass."""
-    columns = (*_SUMMARY, func.count().over()) if with_total else _SUMMARY
-    return session.execute(
-        select(*columns)
-        .where(*where)
-        .order_by(EnquiryRow.received_at.desc(), EnquiryRow.id.desc())
-        .limit(PAGE_SIZE)
-        .offset((page - 1) * PAGE_SIZE)
-    ).all()
-
-
 def list_cases(
     session: Session, *, staff: Staff, view: View, filters: Filters, page: int = 1
 ) -> CasePage:
     dialect = session.get_bind().dialect.name
     where = [_scope(staff, view), *_filters(filters, dialect)]
-    page = max(1, page)
-    rows: Sequence[Any] = ()
-    total: int | None = None
-    if filters.q:
-        # A search tests every case it reads, and a count reads them all: count them in
-        # the pass that reads the page, rather than test them all twice.
-        rows = _page(session, where, page, with_total=True)
-        total = int(rows[0][-1]) if rows else (0 if page == 1 else None)
-    if total is None:  # no search, or a page past the last: count, then read
-        total = session.scalar(select(func.count()).select_from(EnquiryRow).where(*where)) or 0
-        page = min(page, max(1, -(-total // PAGE_SIZE)))
-        rows = _page(session, where, page)
+    total = session.scalar(select(func.count()).select_from(EnquiryRow).where(*where)) or 0
     pages = max(1, -(-total // PAGE_SIZE))
+    page = min(max(1, page), pages)
+    rows = session.execute(
+        select(
+            EnquiryRow.reference,
+            EnquiryRow.status,
+            EnquiryRow.version,
+            EnquiryRow.received_at,
+            EnquiryRow.name,
+            EnquiryRow.subject,
+            EnquiryRow.language,
+            EnquiryRow.topics,
+            func.coalesce(EnquiryRow.understood_type, EnquiryRow.requester_type),
+            EnquiryRow.channel,
+            EnquiryRow.site,
+            EnquiryRow.manager_id,
+            EnquiryRow.needs_interpreter,
+            EnquiryRow.outcome,
+        )
+        .where(*where)
+        .order_by(EnquiryRow.received_at.desc(), EnquiryRow.id.desc())
+        .limit(PAGE_SIZE)
+        .offset((page - 1) * PAGE_SIZE)
+    )
     items = [
         CaseSummary(
             reference=str(r[0]),
