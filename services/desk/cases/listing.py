@@ -4,8 +4,9 @@ search and filters; one page at a time, newest first."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 from sqlalchemy import ColumnElement, String, cast, func, select
 from sqlalchemy.orm import Session
@@ -94,36 +95,68 @@ def _filters(filters: Filters, dialect: str) -> list[ColumnElement[bool]]:
     return where
 
 
+_SUMMARY = (
+    EnquiryRow.reference,
+    EnquiryRow.status,
+    EnquiryRow.version,
+    EnquiryRow.received_at,
+    EnquiryRow.name,
+    EnquiryRow.subject,
+    EnquiryRow.language,
+    EnquiryRow.topics,
+    func.coalesce(EnquiryRow.understood_type, EnquiryRow.requester_type).label("kind"),
+    EnquiryRow.channel,
+    EnquiryRow.site,
+    EnquiryRow.manager_id,
+    EnquiryRow.needs_interpreter,
+    EnquiryRow.outcome,
+)
+_NEWEST_FIRST = (EnquiryRow.received_at.desc(), EnquiryRow.id.desc())
+
+
+def _count(session: Session, where: list[ColumnElement[bool]]) -> int:
+    return session.scalar(select(func.count()).select_from(EnquiryRow).where(*where)) or 0
+
+
+def _page(session: Session, where: list[ColumnElement[bool]], page: int) -> Sequence[Any]:
+    query = select(*_SUMMARY).where(*where).order_by(*_NEWEST_FIRST)
+    return session.execute(query.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
+
+
+def _found(session: Session, where: list[ColumnElement[bool]], page: int) -> Sequence[Any]:
+    """A search's page, each row with the number of all matches at its end: the matches
+    are read once, through the indexes (materialized, so that the planner cannot walk
+    the cases newest first and test each one until it has them all), then counted and
+    the page taken from them."""
+    found = (
+        select(*_SUMMARY, EnquiryRow.id)
+        .where(*where)
+        .cte("found")
+        .prefix_with("MATERIALIZED", dialect="postgresql")
+    )
+    columns = [found.c[c.key] for c in _SUMMARY]
+    query = select(*columns, func.count().over()).order_by(
+        found.c.received_at.desc(), found.c.id.desc()
+    )
+    return session.execute(query.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
+
+
 def list_cases(
     session: Session, *, staff: Staff, view: View, filters: Filters, page: int = 1
 ) -> CasePage:
     dialect = session.get_bind().dialect.name
     where = [_scope(staff, view), *_filters(filters, dialect)]
-    total = session.scalar(select(func.count()).select_from(EnquiryRow).where(*where)) or 0
+    page = max(1, page)
+    rows: Sequence[Any] = ()
+    total: int | None = None
+    if filters.q:  # a search tests each case it reads: read them once
+        rows = _found(session, where, page)
+        total = int(rows[0][-1]) if rows else (0 if page == 1 else None)
+    if total is None:  # a list (counted from its index), or a page past a search's last
+        total = _count(session, where)
+        page = min(page, max(1, -(-total // PAGE_SIZE)))
+        rows = _page(session, where, page)
     pages = max(1, -(-total // PAGE_SIZE))
-    page = min(max(1, page), pages)
-    rows = session.execute(
-        select(
-            EnquiryRow.reference,
-            EnquiryRow.status,
-            EnquiryRow.version,
-            EnquiryRow.received_at,
-            EnquiryRow.name,
-            EnquiryRow.subject,
-            EnquiryRow.language,
-            EnquiryRow.topics,
-            func.coalesce(EnquiryRow.understood_type, EnquiryRow.requester_type),
-            EnquiryRow.channel,
-            EnquiryRow.site,
-            EnquiryRow.manager_id,
-            EnquiryRow.needs_interpreter,
-            EnquiryRow.outcome,
-        )
-        .where(*where)
-        .order_by(EnquiryRow.received_at.desc(), EnquiryRow.id.desc())
-        .limit(PAGE_SIZE)
-        .offset((page - 1) * PAGE_SIZE)
-    )
     items = [
         CaseSummary(
             reference=str(r[0]),
