@@ -1,17 +1,19 @@
 """The managers' desk under load: signed-in people on a desk of 100,000 cases.
 
-    python -m bench.workspace [--cases 100000] [--managers 40] [--clients 20]
+    python -m bench.workspace [--cases 100000] [--managers 40] [--clients 20] [--admins 1]
                               [--requests 30] [--rounds 3] [--pause 0.5] [--word WORD]
 
 Fills a database of its own on this machine's PostgreSQL (dropped afterwards), starts
 the web process as deployed (`welcomedesk serve`, one uvicorn worker) and beside it a
 bare page that renders one template after one indexed SELECT, served the same way. Then
-`--clients` browsers sign in, each with its own session, and ask for their cases, search
-them, open a case and accept a newly assigned one; as many administrators' browsers search
-all cases. Each browser waits a random pause (exponential, mean `--pause` s) before each
+`--clients` browsers of managers sign in, each with its own session, and ask for their
+cases, search them, open a case and accept a newly assigned one; `--admins` of them are
+administrators' instead when all cases are searched, while the others go on loading their
+lists. Each browser waits a random pause (exponential, mean `--pause` s) before each
 request, as a person does; `--pause 0` sends them back to back (the most the process
 serves). The kinds of request take turns in `--rounds` rounds, the bare page too, so
-that a machine that gets busier during the run favours none. Prints p50 and p95 of each.
+that a machine that gets busier during the run favours none. Prints p50 and p95 of each,
+and the serving process's CPU per request.
 """
 
 from __future__ import annotations
