@@ -124,21 +124,30 @@ def _page(session: Session, where: list[ColumnElement[bool]], page: int) -> Sequ
 
 
 def _found(session: Session, where: list[ColumnElement[bool]], page: int) -> Sequence[Any]:
-    """A search's page, each row with the number of all matches at its end: the matches
+    """A search's page, each row with the number of all matches at its end. The matches
     are read once, through the indexes (materialized, so that the planner cannot walk
-    the cases newest first and test each one until it has them all), then counted and
-    the page taken from them."""
+    the cases newest first and test each one until it has them all), as ids and dates
+    only; they are counted and the page's ids taken from them, and only the page's 25
+    cases are read whole."""
     found = (
-        select(*_SUMMARY, EnquiryRow.id)
+        select(EnquiryRow.id, EnquiryRow.received_at)
         .where(*where)
         .cte("found")
         .prefix_with("MATERIALIZED", dialect="postgresql")
     )
-    columns = [found.c[c.key] for c in _SUMMARY]
-    query = select(*columns, func.count().over()).order_by(
-        found.c.received_at.desc(), found.c.id.desc()
+    newest = (
+        select(found.c.id, found.c.received_at, func.count().over().label("total"))
+        .order_by(found.c.received_at.desc(), found.c.id.desc())
+        .limit(PAGE_SIZE)
+        .offset((page - 1) * PAGE_SIZE)
+        .subquery("newest")
     )
-    return session.execute(query.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
+    query = (
+        select(*_SUMMARY, newest.c.total)
+        .join_from(EnquiryRow, newest, newest.c.id == EnquiryRow.id)
+        .order_by(newest.c.received_at.desc(), newest.c.id.desc())
+    )
+    return session.execute(query).all()
 
 
 def list_cases(
