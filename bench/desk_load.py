@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 import aiohttp
 
+KEEP_ALIVE = 3.0  # seconds; uvicorn's default keep-alive is 5
 _FORM_TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
@@ -55,8 +56,14 @@ class Browser:
     def open(cls, base_url: str, email: str) -> Browser:
         # unsafe: keep cookies for an IP address (127.0.0.1), as a browser does
         jar = aiohttp.CookieJar(unsafe=True)
+        # An idle connection is dropped before uvicorn drops it (after 5 s): a request
+        # sent on one the server is closing that moment would fail with a reset.
+        connector = aiohttp.TCPConnector(keepalive_timeout=KEEP_ALIVE)
         http = aiohttp.ClientSession(
-            base_url=base_url, cookie_jar=jar, timeout=aiohttp.ClientTimeout(total=60)
+            base_url=base_url,
+            cookie_jar=jar,
+            connector=connector,
+            timeout=aiohttp.ClientTimeout(total=60),
         )
         return cls(base_url, email, http)
 
