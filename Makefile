@@ -53,6 +53,7 @@ check: lint
 bench: install
 	$(PY) -m bench.routing
 	$(PY) -m bench.services
+	$(PY) -m bench.workspace
 	$(PY) -m bench.mail_corpus
 	$(PY) -m bench.privacy
 	$(PY) -m bench.statistics

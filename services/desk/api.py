@@ -97,11 +97,14 @@ def _change(
     run: Callable[[], lifecycle.Changed],
     status_code: int = 200,
 ) -> JSONResponse:
-    session.commit()  # close the transaction the caller's check opened
     try:
-        with session.begin():
-            changed = run()
-            audit.changed(session, who, changed.case.id, changed.done)
+
+        def audited() -> lifecycle.Changed:
+            done = run()
+            audit.changed(session, who, done.case.id, done.done)
+            return done
+
+        changed = lifecycle.committed(session, audited)
     except CaseError as exc:
         return case_error_response(exc)
     case = changed.case
@@ -280,17 +283,19 @@ def refer(
     session: DeskSession,
     if_match: IfMatch = None,
 ) -> Any:
-    session.commit()
+    def referred() -> lifecycle.Changed:
+        done = lifecycle.refer(
+            session,
+            staff=staff,
+            reference=reference,
+            partner_id=body.partner_id,
+            version=_version(if_match, body.version),
+        )
+        audit.changed(session, who, done.case.id, done.done)
+        return done
+
     try:
-        with session.begin():
-            changed = lifecycle.refer(
-                session,
-                staff=staff,
-                reference=reference,
-                partner_id=body.partner_id,
-                version=_version(if_match, body.version),
-            )
-            audit.changed(session, who, changed.case.id, changed.done)
+        changed = lifecycle.committed(session, referred)
     except CaseError as exc:
         return case_error_response(exc)
     log.info("case_changed", reference=changed.case.reference, action=changed.done)

@@ -3,11 +3,12 @@ manager's bearer token), `PageStaff` for pages (a session, else off to sign in).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Annotated, Final
 from urllib.parse import quote
 
+from anyio import CancelScope, to_thread
 from fastapi import Depends, HTTPException, Request
 from sqlalchemy.orm import Session
 
@@ -28,9 +29,17 @@ async def get_desk(request: Request) -> DeskRuntime:
 Desk = Annotated[DeskRuntime, Depends(get_desk)]
 
 
-def get_session(desk: Desk) -> Iterator[Session]:
-    with desk.sessions() as session:
+async def get_session(desk: Desk) -> AsyncIterator[Session]:
+    """The request's session: made on the event loop, as it touches no database until
+    its first query (in the thread that runs it), and closed in a worker thread, which
+    hands its connection back, once the answer is sent. A sync dependency would cost
+    a trip to a worker thread before the request's work even starts."""
+    session = desk.sessions()
+    try:
         yield session
+    finally:
+        with CancelScope(shield=True):  # a client gone away still frees the connection
+            await to_thread.run_sync(session.close)
 
 
 DeskSession = Annotated[Session, Depends(get_session)]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Final
 from urllib.parse import urlencode
@@ -16,6 +17,7 @@ from babel.support import Translations
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment
+from markupsafe import Markup
 
 from services.desk import labels
 from shared.i18n import load_translations, template_environment
@@ -61,10 +63,32 @@ def translations(language: str) -> Translations:
 @functools.cache
 def environment(language: str) -> Environment:
     env = template_environment(TEMPLATES, translations(language), escape_by_default=True)
-    env.globals.update(labels=labels)
-    env.filters["when"] = functools.partial(_when, language=language)
+    env.globals.update(labels=labels, _=_ready_gettext(translations(language)))
+    env.filters["when"] = functools.partial(_when, locale=Locale.parse(language))
     env.filters["language_name"] = functools.partial(_language_name, language=language)
     return env
+
+
+READY_TEXTS: Final = 5_000  # far more than the templates and labels hold
+
+
+def _ready_gettext(catalogue: Translations) -> Callable[..., Markup]:
+    """`_()` as Jinja's newstyle gettext gives it to an autoescaped template (the
+    translation as markup, formatted with its variables escaped), with each text
+    without variables kept once made: a page shows dozens, the same on every page."""
+    ready: dict[str, Markup] = {}
+
+    def gettext(message: str, /, **variables: Any) -> Markup:
+        if variables:
+            return Markup(catalogue.gettext(message)) % variables
+        text = ready.get(message)
+        if text is None:
+            text = Markup(catalogue.gettext(message)) % {}
+            if len(ready) < READY_TEXTS:
+                ready[message] = text
+        return text
+
+    return gettext
 
 
 def _language_name(code: str, *, language: str) -> str:
@@ -73,14 +97,14 @@ def _language_name(code: str, *, language: str) -> str:
     return f"{name} ({code})" if name else code
 
 
-def _when(value: dt.datetime | str | None, *, language: str) -> str:
+def _when(value: dt.datetime | str | None, *, locale: Locale) -> str:
     if value is None:
         return ""
     if isinstance(value, str):  # as an export's JSON holds it
         value = dt.datetime.fromisoformat(value)
     if value.tzinfo is None:
         value = value.replace(tzinfo=dt.UTC)
-    return format_datetime(value.astimezone(LOCAL_TIME), "short", locale=language)
+    return format_datetime(value.astimezone(LOCAL_TIME), "short", locale=locale)
 
 
 def other_language(request: Request, language: str, here: str | None = None) -> str:

@@ -95,8 +95,11 @@ class EnquiryRow(Base):
     __table_args__ = (
         # The desk's lists: a manager's cases, a site's triage queue, newest first.
         Index("ix_enquiries_manager_status", "manager_id", "status", "received_at"),
+        Index("ix_enquiries_manager_received", "manager_id", "received_at", "id"),
         Index("ix_enquiries_site_status", "site", "status", "received_at"),
         Index("ix_enquiries_received_at", "received_at"),
+        # And on PostgreSQL a trigram index for the search box, made by migration 0005
+        # alone: SQLite has no such index.
     )
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
     reference: Mapped[str | None] = mapped_column(String(32), unique=True)

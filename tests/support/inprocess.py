@@ -1,4 +1,5 @@
-"""The web application served in-process (its lifespan too) to an httpx client."""
+"""An application served in-process (its lifespan too) to an httpx client: the intake's
+by default, or the whole web process's (intake and desk)."""
 
 from __future__ import annotations
 
@@ -17,7 +18,6 @@ Steps = Callable[[httpx.AsyncClient], Awaitable[None]]
 def run_app(
     settings: Settings, steps: Steps, factory: Callable[[Settings], FastAPI] = create_app
 ) -> None:
-    """`factory` builds the application: the intake alone by default."""
     app = factory(settings)
 
     async def main() -> None:

@@ -16,14 +16,28 @@ from shared.db.models import EnquiryRow
 MAX_REFERENCE = 32
 
 
+def own_cases(staff: Staff) -> ColumnElement[bool]:
+    """The cases whose manager this person is."""
+    if staff.manager_id is None:
+        return false()
+    return EnquiryRow.manager_id == staff.manager_id
+
+
+def site_triage(staff: Staff) -> ColumnElement[bool]:
+    """Their site's triage queue."""
+    if staff.site is None:
+        return false()
+    return and_(EnquiryRow.status == "triage", EnquiryRow.site == staff.site)
+
+
 def visible(staff: Staff) -> ColumnElement[bool]:
     if staff.is_admin:
         return true()
     seen: list[ColumnElement[bool]] = []
     if staff.manager_id is not None:
-        seen.append(EnquiryRow.manager_id == staff.manager_id)
+        seen.append(own_cases(staff))
     if staff.site is not None:
-        seen.append(and_(EnquiryRow.status == "triage", EnquiryRow.site == staff.site))
+        seen.append(site_triage(staff))
     return or_(*seen) if seen else false()
 
 

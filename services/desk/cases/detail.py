@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from services.desk.cases.access import find_case, is_owner
-from services.desk.cases.names import Names, read_names
+from services.desk.cases.names import Directory, Names, read_directory
 from services.desk.cases.replies import bounced
 from services.desk.staff import Staff
 from shared import reasons
@@ -21,8 +21,6 @@ from shared.db.models import (
     CaseMessageRow,
     DeliveryRow,
     EnquiryRow,
-    ManagerRow,
-    PartnerRow,
     ReferralRow,
 )
 
@@ -159,7 +157,13 @@ def read_case(
 ) -> CaseDetail:
     """`language`: the routing reasons are said in German or English (staff languages)."""
     case = find_case(session, staff, reference)
-    names = read_names(session)
+    directory = read_directory(session)
+    names = directory.names
+    deliveries = list(
+        session.scalars(
+            select(DeliveryRow).where(DeliveryRow.enquiry_id == case.id).order_by(DeliveryRow.id)
+        )
+    )
     return CaseDetail(
         reference=str(case.reference),
         status=case.status,
@@ -200,13 +204,13 @@ def read_case(
             case.consent_referral_at,
         ),
         decision=_decision(case, names, "de" if language == "de" else "en"),
-        thread=_thread(session, case),
-        deliveries=_deliveries(session, case),
+        thread=_thread(session, case, {d.id: d.status for d in deliveries}),
+        deliveries=[_delivery(d) for d in deliveries],
         referrals=_referrals(session, case, names),
         history=_history(session, case),
         can_change=is_owner(staff, case),
-        partners=_partners(session, case),
-        managers=_managers(session, case),
+        partners=_partners(directory, case),
+        managers=_managers(directory, case),
         email_bounced=bounced(session, case.email),
         corrected_at=case.corrected_at,
         corrected_by=case.corrected_by,
@@ -252,7 +256,7 @@ _FILE_COLUMNS = (
 )
 
 
-def _thread(session: Session, case: EnquiryRow) -> list[ThreadItem]:
+def _thread(session: Session, case: EnquiryRow, statuses: dict[int, str]) -> list[ThreadItem]:
     messages = list(
         session.scalars(
             select(CaseMessageRow)
@@ -273,11 +277,6 @@ def _thread(session: Session, case: EnquiryRow) -> list[ThreadItem]:
         files.setdefault(key, []).append(
             Attachment(row.id, row.filename, row.content_type, row.size, row.dropped, row.kept)
         )
-    statuses = dict(
-        session.execute(
-            select(DeliveryRow.id, DeliveryRow.status).where(DeliveryRow.enquiry_id == case.id)
-        ).all()
-    )
     items: list[ThreadItem] = []
     if not any(m.kind == "new" for m in messages):  # a mailed enquiry's first mail is its text
         items.append(
@@ -302,24 +301,18 @@ def _thread(session: Session, case: EnquiryRow) -> list[ThreadItem]:
     return items
 
 
-def _deliveries(session: Session, case: EnquiryRow) -> list[Delivery]:
-    rows = session.scalars(
-        select(DeliveryRow).where(DeliveryRow.enquiry_id == case.id).order_by(DeliveryRow.id)
+def _delivery(d: DeliveryRow) -> Delivery:
+    return Delivery(
+        d.id,
+        d.kind,
+        d.recipient,
+        d.recipient_name,
+        d.status,
+        d.attempts,
+        d.created_at,
+        d.sent_at,
+        d.last_error,
     )
-    return [
-        Delivery(
-            d.id,
-            d.kind,
-            d.recipient,
-            d.recipient_name,
-            d.status,
-            d.attempts,
-            d.created_at,
-            d.sent_at,
-            d.last_error,
-        )
-        for d in rows
-    ]
 
 
 def _referrals(session: Session, case: EnquiryRow, names: Names) -> list[Referral]:
@@ -341,18 +334,17 @@ def _history(session: Session, case: EnquiryRow) -> list[HistoryEntry]:
     return [HistoryEntry(h.at, h.actor, h.action, dict(h.details or {}), h.text) for h in rows]
 
 
-def _partners(session: Session, case: EnquiryRow) -> list[dict[str, str]]:
+def _partners(directory: Directory, case: EnquiryRow) -> list[dict[str, str]]:
     suggested = list(case.suggested_partners or ())
-    rows = session.execute(select(PartnerRow.id, PartnerRow.name).order_by(PartnerRow.name))
-    everyone = [{"id": pid, "name": name} for pid, name in rows]
+    everyone = [{"id": pid, "name": name} for pid, name in directory.partners]
     first = [p for s in suggested for p in everyone if p["id"] == s]
     return first + [p for p in everyone if p["id"] not in suggested]
 
 
-def _managers(session: Session, case: EnquiryRow) -> list[dict[str, str]]:
-    rows = session.execute(
-        select(ManagerRow.id, ManagerRow.name, ManagerRow.site)
-        .where(ManagerRow.active.is_(True), ManagerRow.id != (case.manager_id or ""))
-        .order_by(ManagerRow.site, ManagerRow.name)
-    )
-    return [{"id": mid, "name": name, "site": site} for mid, name, site in rows]
+def _managers(directory: Directory, case: EnquiryRow) -> list[dict[str, str]]:
+    """Whom the case can be reassigned to: the active managers but its own."""
+    return [
+        {"id": m.id, "name": m.name, "site": m.site}
+        for m in directory.managers
+        if m.active and m.id != (case.manager_id or "")
+    ]

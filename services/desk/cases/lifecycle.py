@@ -9,6 +9,7 @@ the relay publishes once committed. Nothing here sends mail or talks to the brok
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
@@ -50,6 +51,19 @@ class Changed:
     case: EnquiryRow
     done: str  # what happened, as a history action code
     outbox_ids: tuple[int, ...] = ()
+
+
+def committed(session: Session, change: Callable[[], Changed]) -> Changed:
+    """Runs one change in the transaction the caller's sign-in check began, and commits
+    it; whatever it raises, it rolls back. One transaction: the session's connection is
+    taken from the pool once."""
+    try:
+        changed = change()
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    return changed
 
 
 def checked(case: EnquiryRow, version: int | None) -> None:

@@ -4,20 +4,21 @@ search and filters; one page at a time, newest first."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
-from sqlalchemy import ColumnElement, String, and_, cast, false, func, or_, select, true
+from sqlalchemy import ColumnElement, String, cast, func, select
 from sqlalchemy.orm import Session
 
-from services.desk.cases.access import normalise_reference, visible
+from services.desk.cases.access import own_cases, site_triage, visible
+from services.desk.cases.search import matches
 from services.desk.staff import Staff
 from shared.db.models import EnquiryRow
 
 View = Literal["mine", "triage", "all"]
 VIEWS: tuple[View, ...] = ("mine", "triage", "all")
 PAGE_SIZE = 25
-MAX_QUERY = 200
 
 
 @dataclass(frozen=True)
@@ -59,24 +60,19 @@ class CasePage:
     items: list[CaseSummary] = field(default_factory=list)
 
 
-def _view(staff: Staff, view: View) -> ColumnElement[bool]:
+def _scope(staff: Staff, view: View) -> ColumnElement[bool]:
+    """The view's cases this person may see: `visible(staff)` narrowed to the view. A
+    manager's own cases and their site's triage queue lie wholly inside `visible`, so
+    those views are their own condition alone, which the database answers from the
+    view's index rather than from both sides of `visible`'s OR."""
     if view == "mine":
-        return EnquiryRow.manager_id == staff.manager_id if staff.manager_id else false()
+        return own_cases(staff)
     if view == "triage":
-        if staff.is_admin:
-            return EnquiryRow.status == "triage"
-        if staff.site is None:
-            return false()
-        return and_(EnquiryRow.status == "triage", EnquiryRow.site == staff.site)
-    return true()
+        return EnquiryRow.status == "triage" if staff.is_admin else site_triage(staff)
+    return visible(staff)
 
 
-def _like(text: str) -> str:
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
-def _filters(filters: Filters) -> list[ColumnElement[bool]]:
+def _filters(filters: Filters, dialect: str) -> list[ColumnElement[bool]]:
     where: list[ColumnElement[bool]] = []
     if filters.status:
         where.append(EnquiryRow.status == filters.status)
@@ -95,51 +91,81 @@ def _filters(filters: Filters) -> list[ColumnElement[bool]]:
     if filters.site:
         where.append(EnquiryRow.site == filters.site)
     if filters.q:
-        text = filters.q.strip()[:MAX_QUERY]
-        pattern = _like(text)
-        anywhere: list[ColumnElement[bool]] = [
-            EnquiryRow.name.ilike(pattern, escape="\\"),
-            EnquiryRow.email.ilike(pattern, escape="\\"),
-            EnquiryRow.subject.ilike(pattern, escape="\\"),
-            EnquiryRow.message.ilike(pattern, escape="\\"),
-            EnquiryRow.company.ilike(pattern, escape="\\"),
-        ]
-        reference = normalise_reference(text)
-        if reference is not None:
-            anywhere.insert(0, EnquiryRow.reference == reference)
-        where.append(or_(*anywhere))
+        where.append(matches(filters.q, dialect=dialect))
     return where
+
+
+_SUMMARY = (
+    EnquiryRow.reference,
+    EnquiryRow.status,
+    EnquiryRow.version,
+    EnquiryRow.received_at,
+    EnquiryRow.name,
+    EnquiryRow.subject,
+    EnquiryRow.language,
+    EnquiryRow.topics,
+    func.coalesce(EnquiryRow.understood_type, EnquiryRow.requester_type).label("kind"),
+    EnquiryRow.channel,
+    EnquiryRow.site,
+    EnquiryRow.manager_id,
+    EnquiryRow.needs_interpreter,
+    EnquiryRow.outcome,
+)
+_NEWEST_FIRST = (EnquiryRow.received_at.desc(), EnquiryRow.id.desc())
+
+
+def _count(session: Session, where: list[ColumnElement[bool]]) -> int:
+    return session.scalar(select(func.count()).select_from(EnquiryRow).where(*where)) or 0
+
+
+def _page(session: Session, where: list[ColumnElement[bool]], page: int) -> Sequence[Any]:
+    query = select(*_SUMMARY).where(*where).order_by(*_NEWEST_FIRST)
+    return session.execute(query.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
+
+
+def _found(session: Session, where: list[ColumnElement[bool]], page: int) -> Sequence[Any]:
+    """A search's page, each row with the number of all matches at its end. The matches
+    are read once, through the indexes (materialized, so that the planner cannot walk
+    the cases newest first and test each one until it has them all), as ids and dates
+    only; they are counted and the page's ids taken from them, and only the page's 25
+    cases are read whole."""
+    found = (
+        select(EnquiryRow.id, EnquiryRow.received_at)
+        .where(*where)
+        .cte("found")
+        .prefix_with("MATERIALIZED", dialect="postgresql")
+    )
+    newest = (
+        select(found.c.id, found.c.received_at, func.count().over().label("total"))
+        .order_by(found.c.received_at.desc(), found.c.id.desc())
+        .limit(PAGE_SIZE)
+        .offset((page - 1) * PAGE_SIZE)
+        .subquery("newest")
+    )
+    query = (
+        select(*_SUMMARY, newest.c.total)
+        .join_from(EnquiryRow, newest, newest.c.id == EnquiryRow.id)
+        .order_by(newest.c.received_at.desc(), newest.c.id.desc())
+    )
+    return session.execute(query).all()
 
 
 def list_cases(
     session: Session, *, staff: Staff, view: View, filters: Filters, page: int = 1
 ) -> CasePage:
-    where = [visible(staff), _view(staff, view), *_filters(filters)]
-    total = session.scalar(select(func.count()).select_from(EnquiryRow).where(*where)) or 0
+    dialect = session.get_bind().dialect.name
+    where = [_scope(staff, view), *_filters(filters, dialect)]
+    page = max(1, page)
+    rows: Sequence[Any] = ()
+    total: int | None = None
+    if filters.q:  # a search tests each case it reads: read them once
+        rows = _found(session, where, page)
+        total = int(rows[0][-1]) if rows else (0 if page == 1 else None)
+    if total is None:  # a list (counted from its index), or a page past a search's last
+        total = _count(session, where)
+        page = min(page, max(1, -(-total // PAGE_SIZE)))
+        rows = _page(session, where, page)
     pages = max(1, -(-total // PAGE_SIZE))
-    page = min(max(1, page), pages)
-    rows = session.execute(
-        select(
-            EnquiryRow.reference,
-            EnquiryRow.status,
-            EnquiryRow.version,
-            EnquiryRow.received_at,
-            EnquiryRow.name,
-            EnquiryRow.subject,
-            EnquiryRow.language,
-            EnquiryRow.topics,
-            func.coalesce(EnquiryRow.understood_type, EnquiryRow.requester_type),
-            EnquiryRow.channel,
-            EnquiryRow.site,
-            EnquiryRow.manager_id,
-            EnquiryRow.needs_interpreter,
-            EnquiryRow.outcome,
-        )
-        .where(*where)
-        .order_by(EnquiryRow.received_at.desc(), EnquiryRow.id.desc())
-        .limit(PAGE_SIZE)
-        .offset((page - 1) * PAGE_SIZE)
-    )
     items = [
         CaseSummary(
             reference=str(r[0]),

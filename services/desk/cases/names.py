@@ -48,9 +48,47 @@ def _pattern(ids: tuple[str, ...]) -> re.Pattern[str]:
     return found
 
 
-def read_names(session: Session) -> Names:
-    return Names(
-        managers=dict(session.execute(select(ManagerRow.id, ManagerRow.name)).all()),
-        partners=dict(session.execute(select(PartnerRow.id, PartnerRow.name)).all()),
+@dataclass(frozen=True)
+class Manager:
+    id: str
+    name: str
+    site: str
+    active: bool
+
+
+@dataclass(frozen=True)
+class Directory:
+    """The directory as the case page shows it: names for ids, the managers by site and
+    name, the partners by name; read once for the page."""
+
+    names: Names
+    managers: list[Manager]
+    partners: list[tuple[str, str]]  # id, name
+
+
+def read_directory(session: Session) -> Directory:
+    managers = [
+        Manager(*row)
+        for row in session.execute(
+            select(ManagerRow.id, ManagerRow.name, ManagerRow.site, ManagerRow.active).order_by(
+                ManagerRow.site, ManagerRow.name
+            )
+        )
+    ]
+    partners = [
+        (pid, name)
+        for pid, name in session.execute(
+            select(PartnerRow.id, PartnerRow.name).order_by(PartnerRow.name)
+        )
+    ]
+    names = Names(
+        managers={m.id: m.name for m in managers},
+        partners=dict(partners),
         sites=dict(session.execute(select(SiteRow.code, SiteRow.name)).all()),
     )
+    return Directory(names, managers, partners)
+
+
+def read_names(session: Session) -> Names:
+    """Only the names, where the rest of the directory is not needed."""
+    return read_directory(session).names

@@ -5,7 +5,6 @@ API, and renders or redirects."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 from urllib.parse import quote, urlencode
 
 import structlog
@@ -182,11 +181,13 @@ ACTIONS: dict[str, Action] = {
 
 def _run(
     session: Session, action: Action, staff: Staff, reference: str, form: dict[str, str]
-) -> Any:
-    with session.begin():
+) -> lifecycle.Changed:
+    def audited() -> lifecycle.Changed:
         changed = action(session, staff, reference, form)
         audit.changed(session, audit.actor(staff, via="page"), changed.case.id, changed.done)
         return changed
+
+    return lifecycle.committed(session, audited)
 
 
 @router.post("/cases/{reference}/replies")
@@ -224,7 +225,7 @@ async def case_action(
     form = await read_form(request)
     run = ACTIONS.get(action)
     if run is None:
-        return _case_page(request, user, session, reference, status=404)
+        return await run_in_threadpool(_case_page, request, user, session, reference, status=404)
     return await _act(request, user, desk, session, reference, action, form, run)
 
 
@@ -253,14 +254,20 @@ async def _act(
             message="token",
             here=f"/cases/{quote(reference[:32], safe='')}",
         )
-    session.commit()  # end the transaction the sign-in check opened
+    # What waits for the database runs in a worker thread, never on the event loop.
     try:
         changed = await run_in_threadpool(_run, session, run, user.staff, reference, form)
     except CaseError as exc:
-        session.rollback()
         log.info("case_action_refused", action=action, status=exc.status_code)
-        return _case_page(
-            request, user, session, reference, status=exc.status_code, error=exc, values=form
+        return await run_in_threadpool(
+            _case_page,
+            request,
+            user,
+            session,
+            reference,
+            status=exc.status_code,
+            error=exc,
+            values=form,
         )
     log.info("case_changed", reference=changed.case.reference, action=changed.done)
     # The case may have left this person's sight (reassigned): then back to the list.

@@ -8,6 +8,15 @@ from shared.db.models import Base
 
 config = context.config
 target_metadata = Base.metadata
+# Indexes that only some databases have, made by a migration and not by the models.
+DATABASE_SPECIFIC = frozenset({"ix_enquiries_search"})
+
+
+def _include(
+    _object: object, name: str | None, type_: str, reflected: bool, compare_to: object
+) -> bool:
+    """What autogenerate compares: not the database-specific indexes it finds."""
+    return not (type_ == "index" and reflected and name in DATABASE_SPECIFIC)
 
 
 def run_migrations_offline() -> None:
@@ -24,6 +33,7 @@ def run_migrations_online() -> None:
             connection=connection,
             target_metadata=target_metadata,
             render_as_batch=connection.dialect.name == "sqlite",
+            include_object=_include,
         )
         with context.begin_transaction():
             context.run_migrations()
