@@ -133,7 +133,8 @@ def test_manager_works_a_case_from_the_link_in_the_case_mail(
             ).all()
         assert "p-11" in partners
         referral = mail_to(stack, reference, "ihk@example.org")
-        assert "Referral" in str(referral["Subject"])
+        # In the partner's language (the IHK lists German first), with the reference.
+        assert f"[{reference}] Vermittlung einer Anfrage" in str(referral["Subject"])
 
         note = f"Rang the enquirer: documents are on their way ({uuid.uuid4().hex[:6]})."
         page.fill("#note", note)

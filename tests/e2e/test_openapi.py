@@ -95,7 +95,7 @@ def test_every_answer_is_documented_and_none_is_a_server_error(
     assert (cases["with_failures"], cases["errored"], found["errors"]) == (0, 0, []), summary
     assert found["operations"]["tested"] == found["operations"]["selected"] >= 3, summary
     # A run that sent next to nothing would prove nothing.
-    assert cases["generated"] >= 1000, summary
+    assert cases["generated"] >= 500, summary
     print(f"schemathesis: {cases['generated']} requests, 0 server errors, 0 undocumented codes")
 
 
