@@ -54,6 +54,7 @@ bench: install
 	$(PY) -m bench.routing
 	$(PY) -m bench.services
 	$(PY) -m bench.workspace
+	$(PY) -m bench.replies
 	$(PY) -m bench.mail_corpus
 	$(PY) -m bench.privacy
 	$(PY) -m bench.statistics

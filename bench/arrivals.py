@@ -1,5 +1,6 @@
-"""An SMTP server in a process of its own that only notes when each case's manager mail
-arrives: the benchmark's clock at the far end, kept off the benchmark's own CPU."""
+"""An SMTP server in a process of its own that only notes when each case's mail of one kind
+(the manager mail, a reply) arrives: the benchmark's clock at the far end, kept off the
+benchmark's own CPU."""
 
 from __future__ import annotations
 
@@ -15,22 +16,27 @@ from typing import Any
 
 from aiosmtpd.controller import Controller
 
-# Our Message-IDs name the reference and the kind: <WC-2026-000123.manager.x@domain>.
-MANAGER_MAIL = re.compile(rb"^Message-ID: <(WC-\d{4}-\d{6})\.manager\.", re.IGNORECASE | re.M)
+
+def _message_id(kind: str) -> re.Pattern[bytes]:
+    """Our Message-IDs name the reference and the kind: <WC-2026-000123.manager.x@domain>."""
+    return re.compile(
+        rb"^Message-ID: <(WC-\d{4}-\d{6})\." + re.escape(kind.encode()) + rb"\.", re.I | re.M
+    )
 
 
 class _Handler:
-    def __init__(self, out: Connection) -> None:
+    def __init__(self, out: Connection, kind: str) -> None:
         self.out = out
+        self.pattern = _message_id(kind)
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802 - aiosmtpd's hook name
-        found = MANAGER_MAIL.search(envelope.content)
+        found = self.pattern.search(envelope.content)
         self.out.send((found.group(1).decode() if found else None, time.time()))
         return "250 OK"
 
 
-def _serve(port: int, out: Connection, stop: Any) -> None:
-    controller = Controller(_Handler(out), hostname="127.0.0.1", port=port)
+def _serve(port: int, out: Connection, stop: Any, kind: str) -> None:
+    controller = Controller(_Handler(out, kind), hostname="127.0.0.1", port=port)
     controller.start()
     stop.wait()
     controller.stop()
@@ -43,7 +49,7 @@ class Arrivals:
 
     url: str
     pid: int
-    manager_mails: dict[str, float] = field(default_factory=dict)  # reference -> arrival
+    arrived: dict[str, float] = field(default_factory=dict)  # reference -> arrival
     mails: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -56,20 +62,20 @@ class Arrivals:
             with self.lock:
                 self.mails += 1
                 if reference is not None:
-                    self.manager_mails.setdefault(reference, at)
+                    self.arrived.setdefault(reference, at)
 
     def collect(self, into: dict[str, float]) -> None:
         """Copies what arrived so far into `into` (reference -> wall-clock time)."""
         with self.lock:
-            into.update(self.manager_mails)
+            into.update(self.arrived)
 
 
 @contextmanager
-def arrivals_sink(port: int) -> Iterator[Arrivals]:
+def arrivals_sink(port: int, kind: str = "manager") -> Iterator[Arrivals]:
     context = multiprocessing.get_context("spawn")
     inbox, out = context.Pipe(duplex=False)
     stop = context.Event()
-    process = context.Process(target=_serve, args=(port, out, stop), daemon=True)
+    process = context.Process(target=_serve, args=(port, out, stop, kind), daemon=True)
     process.start()
     out.close()  # the server's end: the reader sees EOF when the server is gone
     assert process.pid is not None

@@ -70,7 +70,7 @@ def directory_file(folder: Path, managers: int) -> Path:
             "site": sites[i % len(sites)],
             "languages": ["de", "en"],
             "topics": [],
-            "capacity": 1_000_000,
+            "capacity": 10_000,  # the most the directory allows
             "active": True,
         }
         for i in range(1, managers + 1)

@@ -39,7 +39,7 @@ def roomy_directory(folder: Path) -> Path:
     """The demo directory with room for every enquiry a run sends."""
     data = yaml.safe_load(DEMO.read_text(encoding="utf-8"))
     for manager in data["managers"]:
-        manager["capacity"] = 1_000_000
+        manager["capacity"] = 10_000  # the most the directory allows
         manager["absences"] = []
     path = folder / "directory.yaml"
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
