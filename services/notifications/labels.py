@@ -1,5 +1,6 @@
 """German and English labels for the codes a manager or partner reads in a mail."""
 
+import functools
 from typing import Final
 
 from babel import Locale
@@ -35,8 +36,10 @@ def district_name(code: str | None) -> str | None:
     return DISTRICT_NAMES.get(code, code)
 
 
+@functools.lru_cache(maxsize=512)
 def language_label(code: str) -> str:
-    """'ar (Arabisch / Arabic)'; the bare code when Babel does not know it."""
+    """'ar (Arabisch / Arabic)'; the bare code when Babel does not know it. Kept once
+    made: Babel loads a locale's data for each name, and every manager mail asks."""
     try:
         locale = Locale.parse(code)
     except (UnknownLocaleError, ValueError, TypeError):

@@ -166,7 +166,12 @@ def route_enquiry(
                 "created_at": now,
             },
         )
-    open_case_facts(connection, enquiry_id=enquiry_id, person_key=person_key)
+    open_case_facts(
+        connection,
+        enquiry_id=enquiry_id,
+        person_key=person_key,
+        partners=(referral.id,) if referral is not None else (),
+    )
     event = EnquiryRouted(row.correlation_id, enquiry_id=enquiry_id)
     event_id = add_event(session, event, by_producer=True)
     outcome = "assigned" if decision.manager is not None else "triage"

@@ -32,6 +32,6 @@ def load_names(session: Session, refs: Refs) -> Names:
         )
     found: dict[str, dict[str, str]] = {"manager": {}, "partner": {}, "site": {}}
     if parts:
-        for kind, key, name in session.execute(union_all(*parts)):
+        for kind, key, name in session.connection().execute(union_all(*parts)):
             found[kind][key] = name
     return Names(found["manager"], found["partner"], found["site"])

@@ -16,7 +16,7 @@ it never moves later.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Any, cast
 
@@ -110,14 +110,19 @@ def add_counts(connection: Connection, changes: Mapping[Key, int]) -> None:
 def write_fact(connection: Connection, new: Fact, old: Fact | None) -> None:
     if new == old:
         return
-    values = {name: getattr(new, name) for name in _FIELDS}
-    values["partners"] = list(new.partners)
-    values["updated_at"] = utcnow()
+    values = _values(new)
     if old is None:
         connection.execute(FACTS.insert().values(values))
     else:
         connection.execute(update(FACTS).where(FACTS.c.enquiry_id == new.enquiry_id).values(values))
     add_counts(connection, delta(old, new))
+
+
+def _values(fact: Fact) -> dict[str, Any]:
+    values = {name: getattr(fact, name) for name in _FIELDS}
+    values["partners"] = list(fact.partners)
+    values["updated_at"] = utcnow()
+    return values
 
 
 def _minutes(calendar: OfficeCalendar, start: dt.datetime, end: dt.datetime | None) -> int | None:
@@ -131,16 +136,28 @@ def _earliest(*moments: dt.datetime | None) -> dt.datetime | None:
     return min(found) if found else None
 
 
-def _current(connection: Connection, enquiry_id: int, old: Fact | None) -> Fact | None:
-    """The case's facts as its rows stand now; `old` supplies what is set once."""
-    row = connection.execute(_CASE.where(_E.id == enquiry_id)).first()
-    if row is None:
-        return None
-    partners = connection.execute(
+def _read_case(connection: Connection, enquiry_id: int) -> Any:
+    return connection.execute(_CASE.where(_E.id == enquiry_id)).first()
+
+
+def _partners(connection: Connection, enquiry_id: int) -> tuple[str, ...]:
+    found = connection.execute(
         select(ReferralRow.partner_id)
         .where(ReferralRow.enquiry_id == enquiry_id)
         .order_by(ReferralRow.id)
     ).scalars()
+    return tuple(found)
+
+
+def _current(connection: Connection, enquiry_id: int, old: Fact | None) -> Fact | None:
+    """The case's facts as its rows stand now; `old` supplies what is set once."""
+    row = _read_case(connection, enquiry_id)
+    if row is None:
+        return None
+    return _fact_of_case(row, enquiry_id, old, _partners(connection, enquiry_id))
+
+
+def _fact_of_case(row: Any, enquiry_id: int, old: Fact | None, partners: Sequence[str]) -> Fact:
     replied = row.replied
     received = as_utc(old.received_at if old else row.received_at)
     closed = as_utc(row.closed_at) if row.closed_at and row.status == "closed" else None
@@ -170,18 +187,39 @@ def _current(connection: Connection, enquiry_id: int, old: Fact | None) -> Fact 
     )
 
 
-def open_case_facts(connection: Connection, *, enquiry_id: int, person_key: bytes) -> None:
-    """The routing decision's facts: the person counted from the enquirer's address."""
-    old = read_fact(connection, enquiry_id, lock=True)
-    if old is not None:
+def open_case_facts(
+    connection: Connection,
+    *,
+    enquiry_id: int,
+    person_key: bytes,
+    partners: Sequence[str] | None = None,
+) -> None:
+    """The routing decision's facts: the person counted from the enquirer's address.
+
+    It sits in every routing decision's transaction, which a single worker makes one
+    at a time, so it costs as few round trips as it can: the decision passes the
+    partners it referred to (else they are read), and the facts go in unless a rebuild
+    made them already, in which case they are brought up to date instead."""
+    row = _read_case(connection, enquiry_id)
+    if row is None:
+        raise LookupError(f"enquiry {enquiry_id} does not exist")
+    if partners is None:
+        partners = _partners(connection, enquiry_id)
+    new = replace(
+        _fact_of_case(row, enquiry_id, None, partners),
+        person=person_of(row.email, row.phone, person_key),
+    )
+    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
+    inserted = connection.execute(
+        dialect.insert(FACTS)
+        .values(_values(new))
+        .on_conflict_do_nothing(index_elements=["enquiry_id"])
+        .returning(FACTS.c.enquiry_id)
+    ).first()
+    if inserted is None:
         refresh_case_facts(connection, enquiry_id=enquiry_id)
         return
-    new = _current(connection, enquiry_id, None)
-    if new is None:
-        raise LookupError(f"enquiry {enquiry_id} does not exist")
-    contact = connection.execute(select(_E.email, _E.phone).where(_E.id == enquiry_id)).one()
-    new = replace(new, person=person_of(contact.email, contact.phone, person_key))
-    write_fact(connection, new, None)
+    add_counts(connection, delta(None, new))
     if new.person is not None:
         renumber_contacts(connection, new.person)
 
