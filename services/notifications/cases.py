@@ -10,16 +10,17 @@ from sqlalchemy import Table, bindparam, select
 from sqlalchemy.orm import Session, aliased
 
 from services.notifications.views import CaseView, PartnerView
-from shared import reasons
 from shared.db.models import (
     EnquiryRow,
     InboundMailRow,
     ManagerRow,
+    MetaRow,
     PartnerRow,
     ReferralRow,
     SiteRow,
 )
-from shared.reasons.names import load_names
+from shared.directory.store import VERSION_KEY
+from shared.reasons.names import DirectoryNames
 
 
 @dataclass(frozen=True)
@@ -74,6 +75,11 @@ _CASE = (
         _MANAGER_SITE.name.label("manager_site_name"),
         _S.team_email,
         _FIRST_MAIL.label("first_mail_id"),
+        # The directory's version, so that its names are read again only after a change.
+        select(MetaRow.value)
+        .where(MetaRow.key == VERSION_KEY)
+        .scalar_subquery()
+        .label("directory_version"),
     )
     .select_from(cast(Table, EnquiryRow.__table__))
     .outerjoin(cast(Table, ManagerRow.__table__), _M.id == _E.manager_id)
@@ -81,6 +87,7 @@ _CASE = (
     .outerjoin(_MANAGER_SITE, _MANAGER_SITE.code == _M.site)
     .where(_E.id == bindparam("key"))
 )
+_NAMES = DirectoryNames()
 _CASE_FOR_UPDATE = _CASE.with_for_update(of=cast(Table, EnquiryRow.__table__))
 _PARTNER_COLUMNS = (
     PartnerRow.id,
@@ -114,7 +121,8 @@ def load_case(
     enquirer = Contact(row.email, row.name or "") if row.email else None
     view = case_view(row, base_url)
     referred = tuple(map(_partner_view, connection.execute(_AUTO_REFERRED, {"key": row.id})))
-    view = replace(view, names=reason_names(session, view), referred=referred)
+    names = _NAMES.at(session, row.directory_version or "0")
+    view = replace(view, names=names, referred=referred)
     return LoadedCase(row.id, view, enquirer, manager, team)
 
 
@@ -125,11 +133,6 @@ def _partner_view(row: Any) -> PartnerView:
 def load_partner(session: Session, partner_id: str) -> PartnerView | None:
     row = session.connection().execute(_PARTNER, {"key": partner_id}).first()
     return None if row is None else _partner_view(row)
-
-
-def reason_names(session: Session, case: CaseView) -> reasons.Names:
-    """The names of the managers, partners and sites the case's reasons quote by id."""
-    return load_names(session, reasons.referenced(reasons.parse_all(case.reasons)))
 
 
 def case_view(row: Any, base_url: str) -> CaseView:

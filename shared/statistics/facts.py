@@ -89,22 +89,28 @@ def fact_of_row(row: Mapping[Any, Any]) -> Fact:
     return Fact(**values)
 
 
+def _upsert_counts(dialect: Any) -> Any:
+    statement = dialect.insert(MONTHS)
+    return statement.on_conflict_do_update(
+        index_elements=["month", "site", "metric", "value"],
+        set_={"n": MONTHS.c.n + statement.excluded.n},
+    )
+
+
+# One statement per dialect, executed for many rows: psycopg sends them in one pipeline,
+# where a VALUES list of each case's own length would be compiled anew for every case.
+_UPSERT_COUNTS = {"postgresql": _upsert_counts(postgresql), "sqlite": _upsert_counts(sqlite)}
+
+
 def add_counts(connection: Connection, changes: Mapping[Key, int]) -> None:
-    """Adds to the monthly counters in one statement, in key order (no two transactions
-    wait for each other's rows in opposite orders)."""
+    """Adds to the monthly counters, in key order (no two transactions wait for each
+    other's rows in opposite orders)."""
     rows = [
         {"month": k[0], "site": k[1], "metric": k[2], "value": k[3][:64], "n": n}
         for k, n in sorted(changes.items())
     ]
-    if not rows:
-        return
-    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
-    statement = dialect.insert(MONTHS).values(rows)
-    statement = statement.on_conflict_do_update(
-        index_elements=["month", "site", "metric", "value"],
-        set_={"n": MONTHS.c.n + statement.excluded.n},
-    )
-    connection.execute(statement)
+    if rows:
+        connection.execute(_UPSERT_COUNTS[connection.dialect.name], rows)
 
 
 def write_fact(connection: Connection, new: Fact, old: Fact | None) -> None:

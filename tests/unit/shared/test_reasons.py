@@ -13,13 +13,16 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from sqlalchemy import update
 
 from services.routing.engine import RoutingEngine
 from services.routing.partners import PartnerIndex
 from services.routing.policy import CaseFacts, Staffing, Workload, choose_manager
 from shared import reasons
+from shared.db.models import ManagerRow
 from shared.directory import Absence, Directory, Manager
-from shared.reasons.names import load_names
+from shared.directory.store import bump_version, directory_version
+from shared.reasons.names import DirectoryNames, load_names
 from shared.reasons.patterns import EXCLUSIONS, FIELDS, PATTERNS
 from shared.reasons.render import WORDINGS
 from shared.vocabulary import TOPICS
@@ -283,3 +286,27 @@ def test_names_are_read_from_the_directory_in_the_database(tmp_path: Path) -> No
         )
         nothing = reasons.Refs(frozenset(), frozenset(), frozenset())
         assert load_names(session, nothing) == reasons.Names()
+
+
+def test_the_directory_names_held_by_a_process_follow_every_change(tmp_path: Path) -> None:
+    held = DirectoryNames()
+    first, second = tmp_path / "first", tmp_path / "second"
+    first.mkdir()
+    second.mkdir()
+    with migrated(sqlite_url(first)) as sessions, migrated(sqlite_url(second)) as others:
+        with sessions() as session:
+            version = directory_version(session)
+            assert held.at(session, version).managers["m-02"] == "Karim Haddad"
+            # Renamed behind the process's back without a new version: still the old name,
+            # which shows that the names are held and not read for every mail.
+            session.execute(update(ManagerRow).where(ManagerRow.id == "m-02").values(name="K. H."))
+            assert held.at(session, version).managers["m-02"] == "Karim Haddad"
+            # Every edit moves the version, and the next mail reads the names again.
+            bump_version(session)
+            session.flush()
+            renamed = held.at(session, directory_version(session))
+            assert renamed.managers["m-02"] == "K. H."
+            assert renamed.sites["wolfsburg"] == "Welcome Center Wolfsburg"
+        with others() as other:
+            # Another database at the same version has names of its own.
+            assert held.at(other, directory_version(other)).managers["m-02"] == "Karim Haddad"
