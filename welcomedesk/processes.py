@@ -59,7 +59,7 @@ def worker(settings: Settings, queue: str, *, concurrency: int, pool: str) -> No
         app, _ = mail_worker(settings)
     else:
         raise SystemExit(f"unknown queue {queue!r} (routing, notifications or mail)")
-    _serve_metrics(settings)
+    start_metrics(settings)
     run_worker(app, queues=[queue], concurrency=concurrency, pool=pool)
 
 
@@ -71,9 +71,23 @@ def _again_with_a_metrics_folder() -> NoReturn:
     os.execve(sys.executable, argv, {**os.environ, MULTIPROCESS_DIR: folder})
 
 
-def _serve_metrics(settings: Settings) -> None:
-    if settings.metrics_port is not None:
+def start_metrics(settings: Settings) -> bool:
+    """The process's counters on its metrics port, if it has one. A port that another
+    program holds is said in the log, and the process goes on without its counters:
+    mail waiting to go out matters more than the figures about it."""
+    if settings.metrics_port is None:
+        return False
+    try:
         serve_metrics(settings.metrics_port, settings.host)
+    except OSError as exc:
+        log.error(
+            "metrics_not_served",
+            port=settings.metrics_port,
+            reason=exc.strerror or str(exc),
+            fix="set WELCOMEDESK_METRICS_PORT to a free port",
+        )
+        return False
+    return True
 
 
 def beat(settings: Settings) -> None:
@@ -89,7 +103,7 @@ def relay(settings: Settings) -> None:
     """Publishes committed outbox events to the broker."""
     app, runtime = routing_worker(settings)
     connect_early(app)
-    _serve_metrics(settings)
+    start_metrics(settings)
     run_relay(runtime.sessions, runtime.publish, poll=settings.relay_poll)
 
 

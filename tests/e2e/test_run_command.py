@@ -20,7 +20,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.support.servers import free_port
+from tests.support.servers import free_port, free_port_run
 from tests.support.system import ROOT, wait_until
 
 OUR_LINE = re.compile(r"^\d\d:\d\d:\d\d \[\s*(debug|info|warning|error|critical)\s*\] ")
@@ -85,7 +85,8 @@ def test_make_run_is_quiet_and_stops_cleanly_on_ctrl_c(tmp_path: Path) -> None:
         **{k: v for k, v in os.environ.items() if not k.startswith(("WELCOMEDESK_", "MAKE"))},
         "PYTHONPATH": str(ROOT),
         "WELCOMEDESK_PORT": str(port),
-        "WELCOMEDESK_METRICS_PORT": str(free_port()),
+        # The workers' metrics on this port and the next three (welcomedesk.run).
+        "WELCOMEDESK_METRICS_PORT": str(free_port_run(4)),
         "WELCOMEDESK_RELAY_INTERVAL": "1",  # beat's sweep every second: chatter would show
         "TERM": "dumb",
     }
@@ -94,7 +95,7 @@ def test_make_run_is_quiet_and_stops_cleanly_on_ctrl_c(tmp_path: Path) -> None:
         wait_until(
             lambda: terminal.text.count(" ready.") >= 2 and "Uvicorn running" in terminal.text,
             timeout=120,
-            what="every process started",
+            what=lambda: f"every process started; the terminal shows:\n{terminal.text[-3000:]}",
         )
         icon = httpx.get(f"http://127.0.0.1:{port}/favicon.ico", timeout=10)
         assert icon.status_code == 200 and icon.headers["content-type"] == "image/png"

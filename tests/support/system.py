@@ -22,14 +22,21 @@ CLI = [sys.executable, "-m", "welcomedesk"]
 T = TypeVar("T")
 
 
-def wait_until(check: Callable[[], T | None], timeout: float = 20.0, what: str = "") -> T:
+def wait_until(
+    check: Callable[[], T | None],
+    timeout: float = 20.0,
+    what: str | Callable[[], str] = "",
+) -> T:
+    """`what` names what was awaited; a callable is asked only on failure (it may say
+    what was seen instead)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         value = check()
         if value:
             return value
         time.sleep(0.05)
-    raise TimeoutError(f"not within {timeout} s: {what or check}")
+    said = what() if callable(what) else what
+    raise TimeoutError(f"not within {timeout} s: {said or check}")
 
 
 @dataclass
