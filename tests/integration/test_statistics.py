@@ -20,10 +20,11 @@ from services.desk.statistics.figures import Tally, figures
 from services.desk.statistics.period import Period
 from services.desk.statistics.queries import facts_between
 from shared.db.models import CaseMessageRow, DeliveryRow, EnquiryRow, StatisticsMonthRow
+from shared.statistics.facts import open_case_facts
 from shared.statistics.rebuild import rebuild_counters, summed_counters
 from tests.support.db import migrated, sqlite_url
 from tests.support.servers import database, postgres_server
-from tests.support.statistics import EXPECTED, write_year
+from tests.support.statistics import EXPECTED, KEY, write_year
 
 Sessions = sessionmaker[Session]
 NOVEMBER_DECEMBER = Period(dt.date(2026, 11, 1), dt.date(2026, 12, 31))
@@ -143,6 +144,28 @@ def test_summing_the_facts_afresh_gives_the_counters_kept_with_every_change(
         }
         assert stored == dict(kept)
         rebuild_counters(session.connection())
+    assert _figures(postgres, NOVEMBER_DECEMBER) == EXPECTED
+
+
+def test_opening_facts_a_case_already_has_counts_it_once(postgres: Sessions) -> None:
+    """A case that got its facts from a rebuild before routing saw it: opening them again
+    brings them up to date instead of counting the case twice."""
+    with postgres.begin() as session:
+        connection = session.connection()
+        first = connection.execute(
+            select(EnquiryRow.id).order_by(EnquiryRow.id).limit(1)
+        ).scalar_one()
+        before = summed_counters(connection)
+        open_case_facts(connection, enquiry_id=first, person_key=KEY)
+        open_case_facts(connection, enquiry_id=first, person_key=KEY, partners=())
+        stored = {
+            (r.month, r.site, r.metric, r.value): r.n
+            for r in session.scalars(select(StatisticsMonthRow))
+            if r.n
+        }
+        assert summed_counters(connection) == before
+        assert stored == dict(before)
+        session.rollback()  # the module's other tests see the year as written
     assert _figures(postgres, NOVEMBER_DECEMBER) == EXPECTED
 
 
