@@ -83,13 +83,12 @@ def bump_version(session: Session) -> None:
     session.add(row)
 
 
+_VERSION = select(MetaRow.value).where(MetaRow.key == VERSION_KEY)
+
+
 def directory_version(session: Session) -> str:
-    found = (
-        session.connection()
-        .execute(select(MetaRow.value).where(MetaRow.key == VERSION_KEY))
-        .scalar()
-    )
-    return found or "0"
+    """Asked before every routing decision: one statement, made once."""
+    return session.connection().execute(_VERSION).scalar() or "0"
 
 
 class SiteColumns(Protocol):

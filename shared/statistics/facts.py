@@ -20,7 +20,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Any, cast
 
-from sqlalchemy import Connection, Table, func, select, update
+from sqlalchemy import Connection, Table, bindparam, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from shared.calendar import OfficeCalendar
@@ -70,13 +70,27 @@ _CASE = select(
     SITES.c.closures,
 ).outerjoin(SITES, SITES.c.code == _E.site)
 _FIELDS = tuple(c.name for c in FACTS.columns if c.name != "updated_at")
+# Made once: every change of a case runs them, and a statement built anew for each call
+# costs SQLAlchemy a cache key of its whole tree every time.
+_CASE_BY_ID = _CASE.where(_E.id == bindparam("key"))
+_PARTNERS = (
+    select(ReferralRow.partner_id)
+    .where(ReferralRow.enquiry_id == bindparam("key"))
+    .order_by(ReferralRow.id)
+)
+_FACT = select(*(FACTS.c[name] for name in _FIELDS)).where(FACTS.c.enquiry_id == bindparam("key"))
+_PERSON = (
+    select(*(FACTS.c[name] for name in _FIELDS))
+    .where(FACTS.c.person == bindparam("person"))
+    .order_by(FACTS.c.received_at, FACTS.c.enquiry_id)
+)
+_FACT_FOR_UPDATE = _FACT.with_for_update()
+_PERSON_FOR_UPDATE = _PERSON.with_for_update()
 
 
 def read_fact(connection: Connection, enquiry_id: int, *, lock: bool = False) -> Fact | None:
-    query = select(*(FACTS.c[name] for name in _FIELDS)).where(FACTS.c.enquiry_id == enquiry_id)
-    if lock and connection.dialect.name == "postgresql":
-        query = query.with_for_update()
-    row = connection.execute(query).first()
+    locking = lock and connection.dialect.name == "postgresql"
+    row = connection.execute(_FACT_FOR_UPDATE if locking else _FACT, {"key": enquiry_id}).first()
     return None if row is None else fact_of_row(row._mapping)
 
 
@@ -100,6 +114,13 @@ def _upsert_counts(dialect: Any) -> Any:
 # One statement per dialect, executed for many rows: psycopg sends them in one pipeline,
 # where a VALUES list of each case's own length would be compiled anew for every case.
 _UPSERT_COUNTS = {"postgresql": _upsert_counts(postgresql), "sqlite": _upsert_counts(sqlite)}
+# A case's first facts, unless it has them already (a rebuild came first).
+_OPEN_FACT = {
+    name: dialect.insert(FACTS)
+    .on_conflict_do_nothing(index_elements=["enquiry_id"])
+    .returning(FACTS.c.enquiry_id)
+    for name, dialect in (("postgresql", postgresql), ("sqlite", sqlite))
+}
 
 
 def add_counts(connection: Connection, changes: Mapping[Key, int]) -> None:
@@ -143,16 +164,11 @@ def _earliest(*moments: dt.datetime | None) -> dt.datetime | None:
 
 
 def _read_case(connection: Connection, enquiry_id: int) -> Any:
-    return connection.execute(_CASE.where(_E.id == enquiry_id)).first()
+    return connection.execute(_CASE_BY_ID, {"key": enquiry_id}).first()
 
 
 def _partners(connection: Connection, enquiry_id: int) -> tuple[str, ...]:
-    found = connection.execute(
-        select(ReferralRow.partner_id)
-        .where(ReferralRow.enquiry_id == enquiry_id)
-        .order_by(ReferralRow.id)
-    ).scalars()
-    return tuple(found)
+    return tuple(connection.execute(_PARTNERS, {"key": enquiry_id}).scalars())
 
 
 def _current(connection: Connection, enquiry_id: int, old: Fact | None) -> Fact | None:
@@ -215,13 +231,7 @@ def open_case_facts(
         _fact_of_case(row, enquiry_id, None, partners),
         person=person_of(row.email, row.phone, person_key),
     )
-    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
-    inserted = connection.execute(
-        dialect.insert(FACTS)
-        .values(_values(new))
-        .on_conflict_do_nothing(index_elements=["enquiry_id"])
-        .returning(FACTS.c.enquiry_id)
-    ).first()
+    inserted = connection.execute(_OPEN_FACT[connection.dialect.name], _values(new)).first()
     if inserted is None:
         refresh_case_facts(connection, enquiry_id=enquiry_id)
         return
@@ -246,10 +256,8 @@ def refresh_case_facts(connection: Connection, *, enquiry_id: int) -> None:
 def renumber_contacts(connection: Connection, person: int) -> None:
     """Each of a person's cases points at their previous contact (at any site and at the
     case's site): a case routed late, or moved to another site, renumbers the others."""
-    query = select(*(FACTS.c[name] for name in _FIELDS)).where(FACTS.c.person == person)
-    if connection.dialect.name == "postgresql":
-        query = query.with_for_update()
-    rows = connection.execute(query.order_by(FACTS.c.received_at, FACTS.c.enquiry_id))
+    locking = connection.dialect.name == "postgresql"
+    rows = connection.execute(_PERSON_FOR_UPDATE if locking else _PERSON, {"person": person})
     last_any: dt.date | None = None
     last_at: dict[str | None, dt.date] = {}
     for row in rows.all():
