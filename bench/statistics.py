@@ -25,7 +25,6 @@ from zoneinfo import ZoneInfo
 
 import httpx
 import psycopg
-from sqlalchemy import update
 
 from bench.statistics_data import write_facts, write_open_cases
 from services.desk.accounts import add_staff
@@ -37,7 +36,6 @@ from services.routing.timers import Limits
 from shared import calendar
 from shared.db.engine import make_engine, session_factory, session_scope
 from shared.db.migrate import upgrade
-from shared.db.models import ManagerRow
 from shared.directory import DEMO_DIRECTORY, load_directory
 from shared.directory.store import import_directory, read_directory
 from shared.region import load_region
@@ -139,8 +137,11 @@ def sweep_figures(url: str, count: int) -> None:
     engine = make_engine(url)
     sessions = session_factory(engine)
     with session_scope(sessions) as session:
-        session.execute(update(ManagerRow).values(capacity=count))  # room for every case
-        routing = RoutingEngine(read_directory(session), load_region())
+        directory = read_directory(session)
+    # Room for every case, beyond what a directory may say (10,000): four managers hold
+    # the 100,000 cases, and a reassignment should find a place as on a real Monday.
+    roomy = tuple(m.model_copy(update={"capacity": count}) for m in directory.managers)
+    routing = RoutingEngine(directory.model_copy(update={"managers": roomy}), load_region())
     routing.reader.warm_up()  # as a routing worker does before its first task
     calendar.warm_up()
     limits = Limits(8, 4)
