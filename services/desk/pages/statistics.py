@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from services.desk.cases.names import read_names
 from services.desk.deps import DeskSession, PageStaff, PageUser
 from services.desk.statistics import service, view
-from services.desk.statistics.period import PeriodError
+from services.desk.statistics.period import Period, PeriodError, presets
 from services.desk.views import page, translations, ui_language
 from shared.db.models import SiteRow
 
@@ -37,6 +37,10 @@ def _show(request: Request, user: PageUser, session: Session, template: str) -> 
         "found": None,
         "period": None,
         "site": None,
+        # The periods a report is usually for, one click each, for the site asked for.
+        "presets": [
+            (key, _query(period, q.get("site") or "")) for key, period in presets(service.today())
+        ],
     }
     try:
         period = service.period_of(q.get("from"), q.get("to"))
@@ -51,9 +55,7 @@ def _show(request: Request, user: PageUser, session: Session, template: str) -> 
     language, _ = ui_language(request, staff.language)
     gettext = translations(language).gettext
     names = read_names(session)
-    query = urlencode(
-        {"from": period.start.isoformat(), "to": period.end.isoformat(), "site": site or ""}
-    )
+    query = _query(period, site or "")
     context.update(
         found=found,
         period=period,
@@ -66,6 +68,12 @@ def _show(request: Request, user: PageUser, session: Session, template: str) -> 
         generated=service.today(),
     )
     return page(request, template, preferred=staff.language, **context)
+
+
+def _query(period: Period, site: str) -> str:
+    return urlencode(
+        {"from": period.start.isoformat(), "to": period.end.isoformat(), "site": site[:64]}
+    )
 
 
 @router.get("/statistics")

@@ -23,6 +23,10 @@ def month_start(day: dt.date) -> dt.date:
     return day.replace(day=1)
 
 
+def quarter_start(day: dt.date) -> dt.date:
+    return dt.date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
+
+
 def next_month(day: dt.date) -> dt.date:
     return (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
 
@@ -81,3 +85,27 @@ class Period:
             found.append(day.strftime("%Y-%m"))
             day = next_month(day)
         return found
+
+
+# The periods a centre reports on, offered as links beside the form: keys name them in
+# the page's words (the template has the labels).
+PRESETS = ("this_month", "last_month", "this_quarter", "last_quarter", "this_year", "last_year")
+
+
+def presets(today: dt.date) -> list[tuple[str, Period]]:
+    """This and last month, quarter and year as of `today`; a current one ends today."""
+    month = month_start(today)
+    quarter = quarter_start(today)
+    previous_quarter = quarter_start(quarter - dt.timedelta(days=1))
+    year = dt.date(today.year, 1, 1)
+    periods = {
+        "this_month": Period(month, today),
+        "last_month": Period(
+            month_start(month - dt.timedelta(days=1)), month - dt.timedelta(days=1)
+        ),
+        "this_quarter": Period(quarter, today),
+        "last_quarter": Period(previous_quarter, quarter - dt.timedelta(days=1)),
+        "this_year": Period(year, today),
+        "last_year": Period(dt.date(today.year - 1, 1, 1), year - dt.timedelta(days=1)),
+    }
+    return [(key, periods[key]) for key in PRESETS]

@@ -5,6 +5,7 @@ parameter for every bad one."""
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 from collections.abc import Iterator
 
@@ -13,6 +14,7 @@ import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
 from services.desk.accounts import add_staff, create_api_token
+from services.desk.statistics import service
 from services.desk.statistics.service import statistics_csv
 from shared.db.engine import session_scope
 from shared.settings import Settings
@@ -141,8 +143,14 @@ def test_the_statistics_page_and_the_report_draw_the_figures(world: tuple[Settin
         assert '<th scope="row">persons (distinct enquirers)</th><td>4</td>' in html
         assert "German courses" in html and "Wolfsburg" in html
         assert "/statistics/report?from=2026-11-01&amp;to=2026-12-31" in html
+        # One click for the usual periods: the quarter so far, ending today.
+        today = service.today()
+        quarter = dt.date(today.year, 3 * ((today.month - 1) // 3) + 1, 1)
+        link = f'<a href="/statistics?from={quarter}&amp;to={today}&amp;site=">This quarter</a>'
+        assert link in html
         german = await client.get("/statistics", params={**PERIOD, "lang": "de"})
         assert "Kontakte nach Monat" in german.text and "Erstkontakte" in german.text
+        assert ">Letztes Quartal</a>" in german.text
         report = await client.get("/statistics/report", params={**PERIOD, "site": "wolfsburg"})
         assert report.status_code == 200
         assert '<link rel="stylesheet" href="/desk-static/report.css">' in report.text
