@@ -65,12 +65,11 @@ class NotificationsRuntime:
             i18n.environment(language).get_template(template)
 
 
+# Every template in the folder, in German (the staff mails' first language), and the
+# confirmation's in every language it is written in; read from the folder, so that a
+# renamed template cannot break the warm-up.
 TEMPLATES = [
-    *(
-        ("de", f"{name}.{kind}.j2")
-        for name in ("manager_notice", "triage_notice", "referral")
-        for kind in ("txt", "html")
-    ),
+    *(("de", path.name) for path in sorted(i18n.TEMPLATES.glob("*.j2"))),
     *(
         (language, f"confirmation{suffix}.j2")
         for language in sorted(i18n.CONFIRMATION_LANGUAGES)
