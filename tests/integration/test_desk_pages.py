@@ -7,9 +7,11 @@ import re
 from pathlib import Path
 
 import httpx
+from sqlalchemy import update
 
 from services.desk.accounts import add_staff
 from shared.db.engine import session_scope
+from shared.db.models import EnquiryRow
 from shared.settings import Settings
 from tests.support.case_lists import add_cases
 from tests.support.db import migrated, sqlite_url
@@ -30,6 +32,11 @@ def test_a_manager_works_through_their_cases(tmp_path: Path) -> None:
     own = [c for c in cases if c.manager_id == "m-01"]
     assigned = next(c.reference for c in own if c.status == "assigned")
     elsewhere = next(c.reference for c in cases if c.manager_id == "m-03")
+    with session_scope(sessions) as session:  # one manager not chosen, and why
+        not_chosen = [{"manager": "m-02", "why": "at capacity (20/20)"}]
+        session.execute(
+            update(EnquiryRow).where(EnquiryRow.reference == assigned).values(excluded=not_chosen)
+        )
     settings = Settings(
         secret_key="unit-test-secret-0123456789",
         database_url=url,
@@ -46,8 +53,10 @@ def test_a_manager_works_through_their_cases(tmp_path: Path) -> None:
         assert set(REFERENCE.findall(mine.text)) == {c.reference for c in own}
         found = await client.get("/cases", params={"view": "mine", "q": own[0].fields[0]})
         assert REFERENCE.findall(found.text) == [own[0].reference]
-        page = await client.get(f"/cases/{assigned}")
+        page = await client.get(f"/cases/{assigned}", params={"lang": "en"})
         assert page.status_code == 200
+        # The manager not chosen is named once, with the reason in words.
+        assert "<li>Karim Haddad: at capacity (20 of 20 cases open)</li>" in page.text
         accept = {"csrf_token": form_token(page.text), "version": str(page_version(page.text))}
         done = await client.post(f"/cases/{assigned}/accept", data=accept)
         assert done.status_code == 303
