@@ -1,10 +1,10 @@
 """`welcomedesk run`: every process on this machine, for a person at a terminal.
 
 It loads the demo directory into an empty database, starts each process with its own
-metrics port, and stops them all on Ctrl-C. It takes the terminal's foreground for
-itself, as a shell does for a job: Ctrl-C then reaches this process alone (not `make`
-above it, which would end with status 130, nor the children, which it stops in order
-with SIGTERM), and everything exits with status 0.
+metrics port, and stops them all on Ctrl-C, SIGTERM or SIGHUP. It takes the terminal's
+foreground for itself, as a shell does for a job: Ctrl-C then reaches this process alone
+(not `make` above it, which would end with status 130, nor the children, which it stops
+in order with SIGTERM), and everything exits with status 0.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from contextlib import contextmanager
 
 from shared.db.engine import make_engine, session_factory, session_scope
 from shared.logs import configure_logging
+from shared.messaging.broker import connect_early, make_celery
 from shared.settings import VAR, Settings, get_intake_settings
 from welcomedesk.demo import DemoAccount, load_demo_directory, make_demo_accounts, write_accounts
 from welcomedesk.processes import migrate
@@ -83,6 +84,14 @@ def _foreground() -> Iterator[None]:
         os.tcsetpgrp(0, before)
 
 
+class _StopRequestedError(Exception):
+    """SIGTERM or SIGHUP: stop as for Ctrl-C."""
+
+
+def _stop_on(signum: int, _frame: object) -> None:
+    raise _StopRequestedError(signum)
+
+
 def run_all() -> int:
     """Everything on this machine, on the embedded default unless settings say otherwise."""
     settings = get_intake_settings()  # what the intake needs, checked before anything starts
@@ -97,8 +106,17 @@ def run_all() -> int:
         print(f"made demo accounts for the desk; their passwords are in {DEMO_ACCOUNTS}:")
         for account in accounts:
             print(f"  {account.email}  {account.password}  ({account.role}: {account.name})")
+    if settings.embedded:
+        # The embedded broker's tables, made here once: otherwise four processes starting
+        # at the same moment each create them in one SQLite file.
+        connect_early(make_celery(settings, "welcomedesk-run"))
     commands = _commands(settings)
     ports = metrics_ports(settings, list(commands))
+    # A service manager (systemd, `docker stop`) ends this process with SIGTERM, a
+    # closed terminal with SIGHUP: each stops the children, which live in groups of
+    # their own and would otherwise be left running.
+    for stop in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(stop, _stop_on)
     with _foreground():
         children = [
             subprocess.Popen(
@@ -124,7 +142,7 @@ def run_all() -> int:
             while all(child.poll() is None for child in children):
                 time.sleep(0.5)
             return 1  # one process ended by itself: stop the others
-        except KeyboardInterrupt:
+        except (KeyboardInterrupt, _StopRequestedError):
             return 0
         finally:
             _stop(children)

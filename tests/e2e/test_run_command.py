@@ -10,6 +10,7 @@ from __future__ import annotations
 import fcntl
 import os
 import re
+import signal
 import subprocess
 import sys
 import termios
@@ -18,6 +19,7 @@ import time
 from pathlib import Path
 
 import httpx
+import psutil
 import pytest
 
 from tests.support.servers import free_port, free_port_run
@@ -113,3 +115,44 @@ def test_make_run_is_quiet_and_stops_cleanly_on_ctrl_c(tmp_path: Path) -> None:
     lines = [line for line in said.splitlines() if line.strip()]
     assert sum(bool(OUR_LINE.match(line)) for line in lines) >= 5, said
     assert [line for line in lines if OTHER_FORMATS.match(line)] == []
+
+
+@pytest.mark.slow
+def test_sigterm_stops_every_process_as_ctrl_c_does(tmp_path: Path) -> None:
+    """What a service manager sends (systemd, `docker stop`): the children live in
+    process groups of their own, so nothing else would stop them."""
+    port = free_port()
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith(("WELCOMEDESK_", "MAKE"))},
+        "PYTHONPATH": str(ROOT),
+        "WELCOMEDESK_PORT": str(port),
+        "WELCOMEDESK_METRICS_PORT": str(free_port_run(4)),
+    }
+    log = tmp_path / "run.log"
+    with log.open("wb") as out:
+        run = subprocess.Popen(
+            [sys.executable, "-m", "welcomedesk", "run"],
+            cwd=tmp_path,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        wait_until(
+            lambda: log.read_text(errors="replace").count(" ready.") >= 2,
+            timeout=120,
+            what=lambda: f"every process started; the log says:\n{log.read_text()[-3000:]}",
+        )
+        children = psutil.Process(run.pid).children()
+        assert len(children) >= 5
+        run.send_signal(signal.SIGTERM)
+        assert run.wait(timeout=60) == 0, log.read_text()
+        _, alive = psutil.wait_procs(children, timeout=30)
+        assert alive == [], [p.cmdline() for p in alive]
+    finally:
+        if run.poll() is None:
+            run.kill()
+        for child in psutil.Process().children(recursive=True):
+            if "welcomedesk" in " ".join(child.cmdline()):
+                child.kill()
