@@ -173,7 +173,13 @@ def read_status(session: Session, *, token: str) -> StatusRead | None:
     status: Status
     if row.status == "closed":
         status = "closed"
-    elif session.scalar(select(ReferralRow.id).where(ReferralRow.enquiry_id == row.id).limit(1)):
+    elif session.scalar(
+        # A manager's referral; the routing's own (made with the decision) leaves the case
+        # with its manager, and the enquirer should read that a manager has it.
+        select(ReferralRow.id)
+        .where(ReferralRow.enquiry_id == row.id, ReferralRow.requested_by != "auto")
+        .limit(1)
+    ):
         status = "referred"
     elif row.status in _WITH_MANAGER:
         status = "with_manager"
