@@ -154,7 +154,13 @@ def compose_reply(
     set_plain(msg, "Content-Language", case.language)
     text = body_text(view.text)
     signature = [
-        line for line in (view.author, case.site_name or sender.name, case.reference) if line
+        line
+        for line in (
+            view.author,
+            case.manager_site_name or case.site_name or sender.name,
+            case.reference,
+        )
+        if line
     ]
     plain = f"{text}\n\n-- \n" + "\n".join(signature) + "\n"
     escaped = html.escape(text).replace("\n", "<br>\n")

@@ -79,7 +79,8 @@ def choose(
 
 
 def _values(session: Session, case: EnquiryRow, staff: Staff) -> dict[str, str]:
-    site = session.get(SiteRow, case.site or staff.site or "")
+    # The site of the person answering: a manager may advise an enquirer of another site.
+    site = session.get(SiteRow, staff.site or case.site or "")
     return {
         "name": (case.name or "").strip(),
         "reference": str(case.reference),

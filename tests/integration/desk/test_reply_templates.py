@@ -227,6 +227,7 @@ def test_the_api_offers_what_the_reply_form_offers(
     settings: Settings, sessions: sessionmaker[Session]
 ) -> None:
     ukrainian = _case(sessions, "uk", "Petro")
+    crossed = new_case(sessions, manager_id="m-03", status="accepted", site="braunschweig")
 
     async def steps(client: httpx.AsyncClient) -> None:
         schema = (await client.get("/openapi.json")).json()
@@ -242,6 +243,11 @@ def test_the_api_offers_what_the_reply_form_offers(
         assert by_key["fast_track_employers"]["languages"] == ["en", "de"]
         keys = [t["key"] for t in offered["templates"]]
         assert keys.index("fast_track_employers") > keys.index("partner_referral")
+
+        # A Braunschweig enquirer advised from Wolfsburg: {site} is where the manager is.
+        moved = (await client.get("/api/v1/reply-templates", params={"case": crossed})).json()
+        text = next(t["text"] for t in moved["templates"] if t["key"] == "partner_referral")
+        assert "Welcome Center Wolfsburg" in text and "Braunschweig" not in text
 
         raw = (await client.get("/api/v1/reply-templates", params={"language": "ar"})).json()
         referral = next(t for t in raw["templates"] if t["key"] == "partner_referral")

@@ -80,3 +80,20 @@ def test_nothing_typed_becomes_a_header() -> None:
     assert [a.addr_spec for a in mail["To"].addresses] == ["zoe@example.net"]
     plain = mail.get_body(("plain",))
     assert plain is not None and "Bcc: x@example.org" in plain.get_content()
+
+
+def test_the_signature_names_the_site_of_the_manager_who_advises() -> None:
+    # A Braunschweig enquirer advised from Wolfsburg (a language only a manager there
+    # speaks): the confirmation and the status page name Wolfsburg, and so does the reply.
+    moved = dataclasses.replace(
+        CASE,
+        site_name="Welcome Center Braunschweig",
+        manager_site_name="Welcome Center Wolfsburg",
+    )
+    plain = _sent(case=moved).get_body(("plain",))
+    assert plain is not None
+    signature = plain.get_content().replace("\r\n", "\n").split("\n-- \n", 1)[1]
+    assert signature.splitlines()[:2] == ["Ana Müller", "Welcome Center Wolfsburg"]
+    at_home = dataclasses.replace(moved, manager_site_name=None)
+    plain = _sent(case=at_home).get_body(("plain",))
+    assert plain is not None and "Welcome Center Braunschweig" in plain.get_content()
