@@ -19,7 +19,7 @@ from typing import Any
 
 import structlog
 
-from shared.events import POLL_MAILBOXES, RELAY_OUTBOX
+from shared.events import ESCALATE, POLL_MAILBOXES, PRIVACY_RETENTION, RELAY_OUTBOX
 
 PERSONAL_FIELDS = frozenset(
     {"email", "name", "phone", "message", "subject", "company", "recipient", "to", "address"}
@@ -33,8 +33,9 @@ _QUOTED_VALUES = (
 )
 # What Celery says at INFO about the periodic tasks (beat's line per task sent, a
 # worker's lines per run received and done: three lines every few seconds for the
-# outbox sweep) is said at DEBUG; its lines about the tasks of enquiries stay.
-PERIODIC = (RELAY_OUTBOX, POLL_MAILBOXES)
+# outbox sweep, every minute for the timers) is said at DEBUG; its lines about the
+# tasks of enquiries stay. Every task beat schedules is here (a test holds it).
+PERIODIC = (RELAY_OUTBOX, POLL_MAILBOXES, ESCALATE, PRIVACY_RETENTION)
 CHATTY = ("celery.app.trace", "celery.worker.strategy", "celery.beat")
 
 
