@@ -82,3 +82,12 @@ def sign_in_failed(session: Session, *, staff_id: int | None, why: str) -> None:
         details={"why": why},
     )
     session.commit()
+
+
+def admin_changed(session: Session, staff: Staff, action: str, **details: object) -> None:
+    """An administrator's change of the directory, a reply template or an account, made on
+    a page, in the change's own transaction: which entry and what was done, never what it
+    now holds."""
+    audit.record(
+        session.connection(), action=action, actor=actor(staff, via="page"), details=details
+    )

@@ -205,6 +205,9 @@ AUDIT_ACTION: Final = {
     "export": N_("export of one person's data"),
     "erasure": N_("erasure of one person's data"),
     "retention": N_("retention sweep"),
+    "directory_changed": N_("changed the directory"),
+    "reply_template_changed": N_("changed a reply template"),
+    "staff_account_changed": N_("changed a staff account"),
 }
 ERASURE_REASON: Final = {
     "request": N_("the person asked for it (Art. 17(1)(a) GDPR)"),

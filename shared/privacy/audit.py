@@ -30,6 +30,9 @@ ACTIONS: Final = frozenset(
         "erasure",
         "case_erased",
         "retention",
+        "directory_changed",
+        "reply_template_changed",
+        "staff_account_changed",
     }
 )
 ACTORS: Final = frozenset({"staff", "token", "cli", "system"})

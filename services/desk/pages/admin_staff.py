@@ -10,6 +10,7 @@ from fastapi import APIRouter, Path, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
+from services.desk import audit
 from services.desk.accounts import NewAccount
 from services.desk.admin.accounts import add_account, disable_account, read_accounts, set_role
 from services.desk.admin.errors import EntryNotFoundError, InvalidEntryError
@@ -62,9 +63,9 @@ async def staff_add(
     values = {name: value(form, name) for name in ("email", "role", "manager", "language")}
     hours = desk.settings.staff_link_hours
     try:
-        made: NewAccount = await change(
-            session,
-            lambda s: add_account(
+
+        def add(s: Session) -> NewAccount:
+            made = add_account(
                 s,
                 staff=user.staff,
                 email=values["email"],
@@ -72,8 +73,18 @@ async def staff_add(
                 manager_id=values["manager"] or None,
                 language=values["language"],
                 link_hours=hours,
-            ),
-        )
+            )
+            audit.admin_changed(
+                s,
+                user.staff,
+                "staff_account_changed",
+                account=made.staff.id,
+                role=made.staff.role,
+                done="added",
+            )
+            return made
+
+        made: NewAccount = await change(session, add)
     except InvalidEntryError as exc:
         return _page(request, user, session, 422, error=exc, values=values)
     # Shown once, on this answer only: the page is not cached (Cache-Control: no-store).
@@ -86,18 +97,27 @@ async def _account_change(
 ) -> Response:
     form = await posted_form(request, desk, user)
     try:
-        if what == "disabled":
-            await change(
-                session, lambda s: disable_account(s, staff=user.staff, account_id=account_id)
+
+        def disable(s: Session) -> None:
+            disable_account(s, staff=user.staff, account_id=account_id)
+            audit.admin_changed(
+                s, user.staff, "staff_account_changed", account=account_id, done="disabled"
             )
-        else:
-            role, manager = value(form, "role"), value(form, "manager")
-            await change(
-                session,
-                lambda s: set_role(
-                    s, staff=user.staff, account_id=account_id, role=role, manager_id=manager
-                ),
+
+        role, manager = value(form, "role"), value(form, "manager")
+
+        def change_role(s: Session) -> None:
+            set_role(s, staff=user.staff, account_id=account_id, role=role, manager_id=manager)
+            audit.admin_changed(
+                s,
+                user.staff,
+                "staff_account_changed",
+                account=account_id,
+                role=role[:16],
+                done="role",
             )
+
+        await change(session, disable if what == "disabled" else change_role)
     except InvalidEntryError as exc:
         return _page(request, user, session, 422, error=exc, account=account_id)
     except EntryNotFoundError:

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
+from sqlalchemy.orm import Session
 
+from services.desk import audit
 from services.desk.admin.errors import EntryNotFoundError, InvalidEntryError
 from services.desk.deps import Desk, DeskSession, PageUser
 from services.desk.pages.edits import AdminPage, Form, change, posted_form, render, value
@@ -92,12 +94,15 @@ async def _save(
     variants = _variants(form)
     new_key = value(form, "key")
     try:
-        await change(
-            session,
-            lambda s: save_template(
+
+        def save(s: Session) -> None:
+            saved = save_template(
                 s, staff=user.staff, key=key or new_key, variants=variants, new=key is None
-            ),
-        )
+            )
+            done = "created" if key is None else "changed"
+            audit.admin_changed(s, user.staff, "reply_template_changed", key=saved.key, done=done)
+
+        await change(session, save)
     except InvalidEntryError as exc:
         return _form(
             request, user, key=key, values=variants, status=422, error=exc, new_key=new_key
@@ -127,7 +132,12 @@ async def template_delete(
 ) -> Response:
     await posted_form(request, desk, user)  # only its token: deleting needs nothing else
     try:
-        await change(session, lambda s: delete_template(s, staff=user.staff, key=key))
+
+        def delete(s: Session) -> None:
+            delete_template(s, staff=user.staff, key=key)
+            audit.admin_changed(s, user.staff, "reply_template_changed", key=key, done="deleted")
+
+        await change(session, delete)
     except EntryNotFoundError:
         return _missing(request, user, key)
     return RedirectResponse("/admin/templates?done=deleted", status_code=303)

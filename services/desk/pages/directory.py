@@ -10,7 +10,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from services.desk import labels
+from services.desk import audit, labels
 from services.desk.admin.directory import (
     SECTIONS,
     current_data,
@@ -140,12 +140,18 @@ async def _save(
         fields = tuple(f for f in fields if f.kind != "key")
     values = values_from_form(fields, form)
     try:
-        saved = await change(
-            session,
-            lambda s: save_entry(
+
+        def save(s: Session) -> str:
+            saved = save_entry(
                 s, staff=user.staff, section=section, entry_id=entry_id, values=values
-            ),
-        )
+            )
+            done = "created" if entry_id is None else "changed"
+            audit.admin_changed(
+                s, user.staff, "directory_changed", section=section, entry=saved, done=done
+            )
+            return saved
+
+        saved = await change(session, save)
     except InvalidEntryError as exc:
         return _form(
             request, user, session, section, entry_id=entry_id, values=values, status=422, error=exc

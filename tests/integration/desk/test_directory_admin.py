@@ -24,7 +24,7 @@ from services.desk.admin.directory import save_entry
 from services.desk.admin.errors import InvalidEntryError
 from services.routing.policy import Staffing
 from shared.db.engine import session_scope
-from shared.db.models import ManagerRow, PartnerRow, SiteRow, StaffRow
+from shared.db.models import AuditRow, ManagerRow, PartnerRow, SiteRow, StaffRow
 from shared.directory.store import directory_version, read_directory
 from shared.settings import Settings
 from tests.support.admin import desk_with_accounts, field_errors, sign_in
@@ -128,6 +128,21 @@ def test_a_capacity_and_an_absence_changed_in_the_desk_reach_routing_and_the_exp
         }
     ]
     assert isinstance(traced[0]["staff_id"], int)
+    # The audit log keeps who changed which entry, not what it now holds.
+    assert _audited(sessions, "directory_changed")[-1] == (
+        traced[0]["staff_id"],
+        {"section": "managers", "entry": "m-01", "done": "changed"},
+    )
+
+
+def _audited(sessions: sessionmaker[Session], action: str) -> list[tuple[int | None, object]]:
+    with sessions() as session:
+        rows = session.execute(
+            select(AuditRow.staff_id, AuditRow.details)
+            .where(AuditRow.action == action)
+            .order_by(AuditRow.id)
+        )
+        return [(staff_id, details) for staff_id, details in rows]
 
 
 def test_an_invalid_edit_names_each_field_and_saves_nothing(
@@ -321,6 +336,13 @@ def test_accounts_are_added_with_a_one_time_link_disabled_and_given_a_role(
     assert rows["deniz.new@example.org"].password_hash is None
     assert (rows[KARIM].role, rows[KARIM].active) == ("admin", False)
     assert (rows[ADMIN].role, rows[ADMIN].active) == ("admin", True)
+    # Each change that was made, and none of those refused, is in the audit log.
+    new, karim = rows["deniz.new@example.org"].id, rows[KARIM].id
+    assert [details for _, details in _audited(sessions, "staff_account_changed")][-3:] == [
+        {"account": new, "role": "manager", "done": "added"},
+        {"account": karim, "role": "admin", "done": "role"},
+        {"account": karim, "done": "disabled"},
+    ]
 
 
 def test_a_manager_keeps_their_own_absences_and_sees_their_load(

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from services.desk.reply_templates.offer import BETWEEN
 from services.desk.reply_templates.starter import read_starter
-from shared.db.models import EnquiryRow, ReplyTemplateRow
+from shared.db.models import AuditRow, EnquiryRow, ReplyTemplateRow
 from shared.settings import Settings
 from shared.vocabulary import REGION_LANGUAGES
 from tests.support.admin import desk_with_accounts, field_errors, sign_in
@@ -179,6 +179,18 @@ def test_an_administrator_makes_changes_and_deletes_a_template(
         assert missing_one.status_code == 404
 
     run_app(settings, steps, create_app)
+    with sessions() as session:  # each change in the audit log, the refused ones not
+        audited = session.scalars(
+            select(AuditRow.details)
+            .where(AuditRow.action == "reply_template_changed")
+            .order_by(AuditRow.id)
+        ).all()
+    assert [d for d in audited if d["key"] == "housing_tips"] == [
+        {"key": "housing_tips", "done": "created"},
+        {"key": "housing_tips", "done": "changed"},
+        {"key": "housing_tips", "done": "changed"},
+        {"key": "housing_tips", "done": "deleted"},
+    ]
 
 
 def test_the_template_in_the_case_language_fills_the_reply(
