@@ -55,6 +55,11 @@ def ui_language(request: Request, preferred: str | None = None) -> tuple[str, bo
     return chosen.split("-")[0] if chosen.split("-")[0] in UI_LANGUAGES else "de", False
 
 
+# Dates as people in Germany write them, in English too: 06/12/2026, 16:39 (British
+# order and a 24-hour clock), never 12/6/26, 4:39 PM, which reads as 12 June here.
+DATE_LOCALES: Final = {"de": "de_DE", "en": "en_GB"}
+
+
 @functools.cache
 def translations(language: str) -> Translations:
     return load_translations(LOCALES, language, source_language="en")
@@ -64,7 +69,7 @@ def translations(language: str) -> Translations:
 def environment(language: str) -> Environment:
     env = template_environment(TEMPLATES, translations(language), escape_by_default=True)
     env.globals.update(labels=labels, _=_ready_gettext(translations(language)))
-    env.filters["when"] = functools.partial(_when, locale=Locale.parse(language))
+    env.filters["when"] = functools.partial(_when, locale=Locale.parse(DATE_LOCALES[language]))
     env.filters["language_name"] = functools.partial(_language_name, language=language)
     return env
 

@@ -3,6 +3,8 @@ routing reasons shown with names."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from babel.messages.extract import extract_from_dir, extract_from_file
 from starlette.requests import Request
 
@@ -73,3 +75,11 @@ def test_reasons_name_managers_and_partners() -> None:
         "Lucía Fernández (m-01): speaks es; partner IQ Beratung (p-01): recognition; "
         "not m-010 or xm-01"
     )
+
+
+def test_times_read_the_same_way_in_both_languages() -> None:
+    # The centre's staff read dates in German order, the English desk included: a US
+    # 12/6/26 would be read as 12 June.
+    moment = dt.datetime(2026, 12, 6, 15, 39, tzinfo=dt.UTC)  # 16:39 in Lower Saxony
+    assert views.environment("en").filters["when"](moment) == "06/12/2026, 16:39"
+    assert views.environment("de").filters["when"](moment) == "06.12.26, 16:39"
