@@ -422,6 +422,7 @@ def test_every_staff_page_in_both_languages_on_a_phone_and_a_desktop(
     findings: list[str] = []
     everything: list[str] = []  # the lesser findings too, kept beside the screenshots
     too_wide: list[str] = []
+    squeezed: list[str] = []  # a value beside its label in a column too narrow to read
     for lang in ("de", "en"):
         for width, screen in ((390, PHONE), (1280, DESKTOP)):
             for visitor, state in states.items():
@@ -449,6 +450,10 @@ def test_every_staff_page_in_both_languages_on_a_phone_and_a_desktop(
                         page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
                         if not fits_the_width(page):
                             too_wide.append(name)
+                        if width < 600 and page.eval_on_selector_all(
+                            ".facts dd", "all => all.some(d => d.clientWidth < 240)"
+                        ):
+                            squeezed.append(name)
                         if width > 600:
                             # The same HTML and colours as on the phone, only laid out wider:
                             # axe-core would find the same again, so it runs once a page.
@@ -460,4 +465,5 @@ def test_every_staff_page_in_both_languages_on_a_phone_and_a_desktop(
                     context.close()
     (SCREENSHOTS / "desk-axe.txt").write_text("".join(f"{f}\n" for f in everything))
     assert too_wide == [], f"wider than the screen: {too_wide}"
+    assert squeezed == [], f"values squeezed beside their labels: {squeezed}"
     assert findings == [], "\n".join(findings)
