@@ -63,6 +63,9 @@ def test_a_manager_works_through_their_cases(tmp_path: Path) -> None:
         assert done.headers["location"] == f"/cases/{assigned}?done=accepted"
         again = await client.get(done.headers["location"])
         assert 'class="badge status-accepted"' in again.text
+        # The history names the manager, not the address she signs in with.
+        history = again.text[again.text.index('class="history"') :]
+        assert "Lucía Fernández: " in history and "ana@example.org" not in history
         stale = await client.post(f"/cases/{assigned}/accept", data=accept)
         assert stale.status_code == 409 and 'role="alert"' in stale.text
         unknown = await client.post(f"/cases/{assigned}/bogus", data=accept)

@@ -7,7 +7,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from services.desk.cases.access import find_case, is_owner
@@ -21,7 +21,9 @@ from shared.db.models import (
     CaseMessageRow,
     DeliveryRow,
     EnquiryRow,
+    ManagerRow,
     ReferralRow,
+    StaffRow,
 )
 
 
@@ -150,6 +152,8 @@ class CaseDetail:
     corrected_by: str | None
     anonymised_at: dt.datetime | None  # the enquirer's data was removed: when
     anonymised_why: str | None  # erasure, retention
+    # The managers' names for the staff addresses the thread and the history name.
+    staff_names: dict[str, str] = field(default_factory=dict)
 
 
 def read_case(
@@ -216,7 +220,28 @@ def read_case(
         corrected_by=case.corrected_by,
         anonymised_at=case.anonymised_at,
         anonymised_why=case.anonymised_why,
+        staff_names=_staff_names(session, case),
     )
+
+
+def _staff_names(session: Session, case: EnquiryRow) -> dict[str, str]:
+    """The names of the staff this case's history, thread and correction name by address."""
+    named = (
+        select(CaseHistoryRow.actor)
+        .where(CaseHistoryRow.enquiry_id == case.id)
+        .union(
+            select(CaseMessageRow.sender).where(
+                CaseMessageRow.enquiry_id == case.id, CaseMessageRow.direction != "in"
+            )
+        )
+    )
+    wanted = or_(StaffRow.email.in_(named), StaffRow.email == case.corrected_by)
+    rows = session.execute(
+        select(StaffRow.email, ManagerRow.name)
+        .join(ManagerRow, ManagerRow.id == StaffRow.manager_id)
+        .where(wanted)
+    )
+    return {email: name for email, name in rows}
 
 
 def _decision(case: EnquiryRow, names: Names, language: reasons.StaffLanguage) -> Decision:
