@@ -103,6 +103,11 @@ def fact_of_row(row: Mapping[Any, Any]) -> Fact:
     return Fact(**values)
 
 
+# The two dialects whose INSERT knows ON CONFLICT; each statement below is made once per
+# dialect and chosen by the connection's.
+_DIALECTS: dict[str, Any] = {"postgresql": postgresql, "sqlite": sqlite}
+
+
 def _upsert_counts(dialect: Any) -> Any:
     statement = dialect.insert(MONTHS)
     return statement.on_conflict_do_update(
@@ -111,15 +116,15 @@ def _upsert_counts(dialect: Any) -> Any:
     )
 
 
-# One statement per dialect, executed for many rows: psycopg sends them in one pipeline,
-# where a VALUES list of each case's own length would be compiled anew for every case.
-_UPSERT_COUNTS = {"postgresql": _upsert_counts(postgresql), "sqlite": _upsert_counts(sqlite)}
+# Executed for many rows: psycopg sends them in one pipeline, where a VALUES list of each
+# case's own length would be compiled anew for every case.
+_UPSERT_COUNTS = {name: _upsert_counts(dialect) for name, dialect in _DIALECTS.items()}
 # A case's first facts, unless it has them already (a rebuild came first).
 _OPEN_FACT = {
     name: dialect.insert(FACTS)
     .on_conflict_do_nothing(index_elements=["enquiry_id"])
     .returning(FACTS.c.enquiry_id)
-    for name, dialect in (("postgresql", postgresql), ("sqlite", sqlite))
+    for name, dialect in _DIALECTS.items()
 }
 
 

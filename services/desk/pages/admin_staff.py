@@ -113,7 +113,7 @@ async def _account_change(
                 user.staff,
                 "staff_account_changed",
                 account=account_id,
-                role=role[:16],
+                role=role,
                 done="role",
             )
 
